@@ -1,0 +1,2 @@
+// `npm start`: the main job on the embedded default. Until the server lands this is the core demo.
+await import('./demo.mjs');
