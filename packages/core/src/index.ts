@@ -1,4 +1,12 @@
 export {
+  type CompletionInput,
+  type CompletionRule,
+  type CompletionVerdict,
+  completionRuleSchema,
+  DEFAULT_MIN_COVERAGE,
+  evaluateCompletion,
+} from './completion/completion-rule.js';
+export {
   bucketMsFor,
   coveredBucketRanges,
   DEFAULT_RETENTION_BUCKETS,
@@ -51,3 +59,5 @@ export {
   type Viewing,
   type ViewingOptions,
 } from './sim/scripted-viewing.js';
+export { clock, firstUnwatchedInstant, isSeekAllowed, nextUnwatched, watchedLabel } from './viewer/skip-guard.js';
+export { parsePlayedSegments, toPlayedSegments } from './xapi/played-segments.js';
