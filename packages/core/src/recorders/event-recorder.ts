@@ -37,7 +37,7 @@ export interface RecorderOptions {
    * `timeupdate` fires every 15–250 ms, so anything longer means playback was not advancing.
    */
   maxExtrapolateMs?: number;
-  /** A `timeupdate` that disagrees with wall × rate by more than this is an unannounced jump. */
+  /** A `timeupdate` further ahead than wall × rate by more than this is an unannounced jump. */
   toleranceMs?: number;
   /** Called with every section the moment it closes (the plugin persists it before sending). */
   onSection?: (section: Section) => void;
@@ -151,7 +151,9 @@ export class EventRecorder implements Recorder {
     const dMedia = media - prev.mediaMs;
     const dWall = wallMs - prev.wallMs;
     if (this.openStart !== null && this.playing) {
-      const jumped = dMedia < 0 || Math.abs(dMedia - dWall * prev.rate) > this.toleranceMs;
+      // Only a move backwards or further forwards than playback could go is a jump: less
+      // progress than the wall clock allows is buffering, and that content was still watched.
+      const jumped = dMedia < 0 || dMedia - dWall * prev.rate > this.toleranceMs;
       if (jumped) {
         this.closeAt(prev.mediaMs);
         this.openStart = media;

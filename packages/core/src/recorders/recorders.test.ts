@@ -32,7 +32,9 @@ function scenario(rate: number): ScriptStep[] {
     { pause: 3_000 },
     { play: 4_000 },
     { seek: 2_000 }, // back: repeats part of the start
-    { play: 8_000 },
+    { play: 3_000 },
+    { stall: 2_500 }, // buffering is not a section boundary either
+    { play: 5_000 },
     { seek: 90_000 },
     { play: 3_000 },
     { rate: rate === 1 ? 1.5 : 1 }, // a rate change is not a section boundary
@@ -87,6 +89,18 @@ describe('EventRecorder (jump points)', () => {
       [0, 1000],
       [60_000, 60_250],
     ]);
+  });
+
+  it('keeps one section through a stall between timeupdates', () => {
+    const rec = new EventRecorder();
+    rec.handle({ type: 'play', mediaMs: 0, wallMs: 0, rate: 1 });
+    rec.handle({ type: 'timeupdate', mediaMs: 1000, wallMs: 1000 });
+    rec.handle({ type: 'waiting', mediaMs: 1000, wallMs: 1010 });
+    rec.handle({ type: 'playing', mediaMs: 1000, wallMs: 4000 });
+    rec.handle({ type: 'timeupdate', mediaMs: 1250, wallMs: 4250 });
+    rec.handle({ type: 'pause', mediaMs: 1300, wallMs: 4300 });
+    expect(rec.sections()).toEqual([[0, 1300]]);
+    expect(rec.playedWallMs).toBeCloseTo(1300, 6);
   });
 
   it('emits every closed section once, and the closed set is their union', () => {
