@@ -1,0 +1,142 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { probeVideo } from './ffmpeg.js';
+import { ffmpegFreezes } from './ffmpeg-freeze.js';
+import { type TestMedia, testMedia } from './media.js';
+import { type MediaServer, startMediaServer } from './media-server.js';
+import { bareVideoPage } from './pages.js';
+import { startScreenRecorder } from './screen-recorder.js';
+
+let media: TestMedia;
+let server: MediaServer;
+let work: string;
+
+beforeAll(async () => {
+  media = await testMedia();
+  work = await mkdtemp(join(tmpdir(), 'watchtime-e2e-harness-'));
+  server = await startMediaServer({ mediaDir: media.dir, pages: { '/bare.html': bareVideoPage('/media/clip.mp4') } });
+});
+afterAll(async () => {
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('test media', () => {
+  it('is a 20 s 640×360 30 fps H.264 MP4 and a VOD HLS rendition with 1 s segments', async () => {
+    const p = await probeVideo(media.mp4);
+    expect(p).toMatchObject({ width: 640, height: 360, fps: 30, frames: 600 });
+    expect(Math.abs(p.durationMs - 20_000)).toBeLessThanOrEqual(50);
+    const playlist = await readFile(media.playlist, 'utf8');
+    expect(playlist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(playlist).toContain('#EXT-X-ENDLIST');
+    const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(durations).toHaveLength(20);
+    expect(media.segments).toHaveLength(20);
+    for (const d of durations) expect(d).toBeCloseTo(1, 1);
+  });
+
+  it('has no two identical consecutive frames (moving pattern + counter)', async () => {
+    const freezes = await ffmpegFreezes(media.mp4, { fps: 30, durationMs: 20_000, minSeconds: 0.05 });
+    expect(freezes).toEqual([]);
+  });
+});
+
+describe('media server', () => {
+  it('serves media with byte ranges, the players from node_modules, and nothing outside', async () => {
+    const whole = await fetch(`${server.url}/media/clip.mp4`);
+    expect(whole.status).toBe(200);
+    const size = (await whole.arrayBuffer()).byteLength;
+    const part = await fetch(`${server.url}/media/clip.mp4`, { headers: { Range: 'bytes=100-199' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${size}`);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    expect((await fetch(`${server.url}/node_modules/video.js/dist/video.min.js`)).status).toBe(200);
+    expect((await fetch(`${server.url}/node_modules/hls.js/dist/hls.min.js`)).status).toBe(200);
+    expect((await fetch(`${server.url}/node_modules/zod/package.json`)).status).toBe(404);
+    expect((await fetch(`${server.url}/media/..%2f..%2fetc/passwd`)).status).toBe(404);
+  });
+
+  it('delays and fails chosen segment requests and logs when each arrived and finished', async () => {
+    server.setFaults([
+      { segment: 3, call: 1, delayMs: 400 },
+      { segment: 4, call: 1, status: 503 },
+    ]);
+    try {
+      const t0 = Date.now();
+      const a = await fetch(`${server.url}/media/hls/seg003.ts`);
+      await a.arrayBuffer();
+      const b = await fetch(`${server.url}/media/hls/seg004.ts`);
+      const c = await fetch(`${server.url}/media/hls/seg004.ts`);
+      expect([a.status, b.status, c.status]).toEqual([200, 503, 200]);
+      const [r3] = server.segmentRequests(3);
+      expect(r3).toMatchObject({ segment: 3, call: 1, status: 200 });
+      expect(r3!.arrivedWallMs).toBeGreaterThanOrEqual(t0);
+      expect(r3!.finishedWallMs! - r3!.arrivedWallMs).toBeGreaterThanOrEqual(400);
+      expect(server.segmentRequests(4).map((r) => [r.call, r.status])).toEqual([
+        [1, 503],
+        [2, 200],
+      ]);
+    } finally {
+      server.setFaults([]);
+    }
+  });
+});
+
+describe('screen recorder', () => {
+  it('records a playing video frame-accurately and a 1.5 s pause as a frozen range of that length at the right wall time', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/bare.html`);
+      await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).readyState >= 3);
+      const recorder = await startScreenRecorder(page, { outDir: work, name: 'pause' });
+      await page.waitForTimeout(300);
+      await page.evaluate(() => (window as unknown as { __play(): Promise<void> }).__play());
+      await page.evaluate(() => (window as unknown as { __firstFrame(): Promise<number> }).__firstFrame());
+      await page.waitForTimeout(1500);
+      const marks = await page.evaluate(() =>
+        (window as unknown as { __pauseFor(ms: number): Promise<Record<string, number>> }).__pauseFor(1500),
+      );
+      await page.waitForTimeout(1500);
+      const rec = await recorder.stop();
+
+      // The video file: constant 30 fps, as long as the capture, one frame per 33.3 ms.
+      const probe = await probeVideo(rec.file);
+      expect(probe.fps).toBe(30);
+      expect(Math.abs(probe.frames - Math.round((rec.durationMs * 30) / 1000))).toBeLessThanOrEqual(2);
+      expect(Math.abs(probe.durationMs - rec.durationMs)).toBeLessThanOrEqual(70);
+      // The ticker keeps the page changing: roughly a frame per video frame even while paused.
+      expect(rec.screencastFrames).toBeGreaterThan((rec.durationMs / 1000) * 15);
+      expect(rec.frameTimesMs[0]).toBe(0);
+
+      // Recording time 0 is the first frame: wall = recording + startWallMs, exactly.
+      const freezes = await ffmpegFreezes(rec.file, { fps: rec.fps, durationMs: rec.durationMs });
+      const pause = freezes.find((f) => f.endMs - f.startMs > 1000);
+      expect(pause, `freezes: ${JSON.stringify(freezes)}; gaps ${JSON.stringify(rec.captureGaps)}`).toBeDefined();
+      const pausedWall = marks.paused as number;
+      const resumedWall = marks.resumedFrame as number;
+      console.info(
+        `recorder: ${rec.screencastFrames} screencast frames over ${Math.round(rec.durationMs)} ms, ` +
+          `${rec.captureGaps.length} capture gaps; pause seen ${pause!.startMs + rec.startWallMs - pausedWall} ms / ` +
+          `${pause!.endMs + rec.startWallMs - resumedWall} ms from its marks`,
+      );
+      expect(Math.abs(pause!.startMs + rec.startWallMs - pausedWall)).toBeLessThanOrEqual(100);
+      expect(Math.abs(pause!.endMs + rec.startWallMs - resumedWall)).toBeLessThanOrEqual(100);
+      expect(Math.abs(pause!.endMs - pause!.startMs - (resumedWall - pausedWall))).toBeLessThanOrEqual(100);
+      // Before the play request the picture stood still too (startup); after it, nothing else froze
+      // for longer than 3 frames except where the capture itself had a gap.
+      const others = freezes.filter(
+        (f) => f !== pause && f.startMs + rec.startWallMs > (marks.firstFrame as number) + 100,
+      );
+      for (const f of others) {
+        const inGap = rec.captureGaps.some((g) => g.startMs <= f.startMs + 50 && g.endMs >= f.endMs - 50);
+        expect(f.endMs - f.startMs <= 100 || inGap, `unexpected freeze ${JSON.stringify(f)}`).toBe(true);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
