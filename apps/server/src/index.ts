@@ -1,1 +1,6 @@
-export {};
+export { createApp, type CreateAppOptions } from './app.js';
+export { type MintOptions, mintToken, type Principal, parseTtl, type Role, verifyToken } from './auth/tokens.js';
+export { type ConfigInput, DEFAULT_CONFIG, type ServerConfig } from './config.js';
+export { type Database, type OpenOptions, openDatabase } from './db/connect.js';
+export { fromMultirange, toMultirange } from './db/multirange.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';

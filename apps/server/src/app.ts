@@ -1,0 +1,73 @@
+/**
+ * `createApp({db, config})`: the Hono app with every route of docs/API.md mounted and
+ * nothing listening (tests call `app.request`; `startServer` puts it on a socket).
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { type ConfigInput, resolveConfig } from './config.js';
+import type { Database } from './db/connect.js';
+import { isDatabaseUnavailable } from './db/errors.js';
+import type { AppEnv, Deps } from './env.js';
+import { TokenBucket } from './middleware/rate-limit.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { loginRoutes } from './routes/login.js';
+import { recordingsRoutes } from './routes/recordings.js';
+import { sectionsRoutes } from './routes/sections.js';
+import { sessionsRoutes } from './routes/sessions.js';
+import { staticRoutes } from './routes/static.js';
+
+export interface CreateAppOptions {
+  db: Database;
+  config: ConfigInput;
+}
+
+export function createApp({ db, config: input }: CreateAppOptions): Hono {
+  const config = resolveConfig(input);
+  const deps: Deps = { db, config, limiter: new TokenBucket(config.rateLimit) };
+  const app = new Hono();
+
+  const allowed = new Set(config.corsOrigins);
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (origin) => (allowed.has(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) => c.json({ error: `request body is larger than ${config.bodyLimitBytes} bytes` }, 413),
+    }),
+  );
+
+  const v1 = new Hono<AppEnv>();
+  v1.route('/', sectionsRoutes(deps));
+  v1.route('/', sessionsRoutes(deps));
+  v1.route('/', analyticsRoutes(deps));
+  v1.route('/', recordingsRoutes(deps));
+  v1.route('/', loginRoutes(deps));
+  app.route('/v1', v1);
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', staticRoutes(deps));
+
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (isDatabaseUnavailable(error)) {
+      c.header('Retry-After', String(config.retryAfterSec));
+      return c.json({ error: 'the database is unavailable: retry shortly' }, 503);
+    }
+    console.error(`watchtime-server: ${c.req.method} ${c.req.path} failed:`, error);
+    return c.json({ error: `internal error: ${(error as Error).message ?? String(error)}` }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,92 @@
+/**
+ * Opens the store: PGlite in `<dataDir>/pglite` (embedded default) or PostgreSQL from a URL,
+ * applies the drizzle-kit migrations of `apps/server/drizzle/`, and hides the two drivers'
+ * differences behind `Database` (rows come back as plain objects either way).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** Either driver's transaction or database: both can `execute` a drizzle `sql` template. */
+export interface Executor {
+  execute(query: SQL): Promise<unknown>;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** Where the data lives (directory for PGlite, URL without password for PostgreSQL). */
+  readonly location: string;
+  /** Rows of one statement outside any transaction. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Runs `work` in one transaction; `rows` on the given handle runs inside it. */
+  transaction<T>(work: (tx: TxHandle) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TxHandle {
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+}
+
+export type OpenOptions = { dataDir: string } | { databaseUrl: string } | { memory: true };
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+function wrap(exec: Executor): TxHandle {
+  return { rows: async <T>(q: SQL) => rowsOf<T>(await exec.execute(q)) };
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if ('databaseUrl' in options) return openPostgres(options.databaseUrl);
+  let client: PGlite;
+  let location: string;
+  if ('memory' in options) {
+    client = new PGlite();
+    location = 'memory://';
+  } else {
+    location = join(resolve(options.dataDir), 'pglite');
+    mkdirSync(dirname(location), { recursive: true });
+    client = new PGlite(location);
+  }
+  const db = drizzlePglite({ client });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    kind: 'pglite',
+    location,
+    rows: async (q) => rowsOf(await db.execute(q)),
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = postgres(url, {
+    max: 10,
+    connect_timeout: 5,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client });
+  await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    kind: 'postgres',
+    location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
+    rows: async (q) => rowsOf(await db.execute(q)),
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    close: async () => {
+      await client.end({ timeout: 2 });
+    },
+  };
+}

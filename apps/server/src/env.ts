@@ -1,0 +1,15 @@
+/** What every route and middleware can reach: the store, the config, the caller. */
+import type { Principal } from './auth/tokens.js';
+import type { ServerConfig } from './config.js';
+import type { Database } from './db/connect.js';
+import type { TokenBucket } from './middleware/rate-limit.js';
+
+export interface Deps {
+  db: Database;
+  config: ServerConfig;
+  limiter: TokenBucket;
+}
+
+export interface AppEnv {
+  Variables: { principal: Principal };
+}
