@@ -59,6 +59,8 @@ export class Router {
     const controller = new AbortController();
     this.current = controller;
     const [pathPart = '/', queryPart = ''] = Router.here().split('?');
+    // Tests and styles can tell which location the page on screen belongs to.
+    this.root.dataset.path = Router.here();
     const query = new URLSearchParams(queryPart);
     for (const route of this.routes) {
       const m = route.pattern.exec(pathPart);

@@ -98,7 +98,8 @@ function clearRoot(root: HTMLElement): HTMLElement {
 }
 
 function overview(s: VideoSummary): HTMLElement {
-  const ratio = s.playedWallMs > 0 ? s.totalWatchedMs / s.playedWallMs : null;
+  // Played wall time over distinct content: above 1 means re-watching, below 1 speed-watching.
+  const ratio = s.totalWatchedMs > 0 && s.playedWallMs > 0 ? s.playedWallMs / s.totalWatchedMs : null;
   return panel(
     'Watching',
     'overview-panel',
@@ -119,7 +120,7 @@ function overview(s: VideoSummary): HTMLElement {
           label: 'Played wall time',
           text: f.duration(s.playedWallMs),
           value: s.playedWallMs,
-          hint: ratio === null ? 'time spent playing' : `time spent playing; watched is ${f.percent(ratio, 0)} of it`,
+          hint: ratio === null ? 'time spent playing' : `time spent playing: ${f.decimal(ratio)} × total watched`,
         },
         { key: 'sessions', label: 'Sessions', text: f.count(s.sessions), value: s.sessions },
       ],

@@ -134,6 +134,7 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
 
   const render = () => {
     renderHead();
+    sortSelect.value = `${sortKey}:${descending ? 'desc' : 'asc'}`;
     const needle = search.trim().toLowerCase();
     const column = columns.find((c) => c.key === sortKey) ?? columns[1]!;
     const shown = videos
@@ -176,10 +177,31 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
       tbody.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, `No video matches “${search}”.`)));
   };
 
+  // Phones show cards without a header row: sorting moves into a select.
+  const sortSelect = h(
+    'select',
+    { class: 'sort-select', 'aria-label': 'Sort videos by', 'data-testid': 'video-sort' },
+    ...columns.flatMap((c) => [
+      h('option', { value: `${c.key}:desc` }, `${c.label} ${c.numeric ? '(high → low)' : '(Z → A)'}`),
+      h('option', { value: `${c.key}:asc` }, `${c.label} ${c.numeric ? '(low → high)' : '(A → Z)'}`),
+    ]),
+  );
+  sortSelect.addEventListener('change', () => {
+    const [key = 'viewers', dir] = sortSelect.value.split(':');
+    sortKey = key;
+    descending = dir === 'desc';
+    render();
+  });
+
   input.addEventListener('input', () => {
     search = input.value;
     render();
   });
   render();
-  return h('div', {}, h('div', { class: 'toolbar' }, input, count), h('div', { class: 'table-scroll' }, table));
+  return h(
+    'div',
+    {},
+    h('div', { class: 'toolbar' }, input, sortSelect, count),
+    h('div', { class: 'table-scroll' }, table),
+  );
 }
