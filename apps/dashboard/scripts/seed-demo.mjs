@@ -7,10 +7,12 @@
  * analysis. Deterministic for a seed; re-running it is harmless (uploads are unions, sessions
  * are idempotent by id).
  *
- *   node apps/dashboard/scripts/seed-demo.mjs --url http://127.0.0.1:8787 --secret "$WATCHTIME_JWT_SECRET"
+ *   node apps/dashboard/scripts/seed-demo.mjs --url http://127.0.0.1:8080 [--secret S | --data-dir .watchtime]
  *
  * or from code: `await seedDemo({ url, viewerToken, analystToken })`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { EventRecorder, mulberry32, simulateViewing } from '@watchtime/core';
 
 export const DEMO_VIDEOS = [
@@ -170,9 +172,9 @@ function demoRecording(sessionId) {
   };
 }
 
-async function send(url, method, path, token, body) {
+async function send(url, method, route, token, body) {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${url}${path}`, {
+    const res = await fetch(`${url}${route}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -183,7 +185,7 @@ async function send(url, method, path, token, body) {
       await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
       continue;
     }
-    throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
+    throw new Error(`${method} ${route} → ${res.status}: ${await res.text()}`);
   }
 }
 
@@ -247,25 +249,40 @@ export async function seedDemo({ url, viewerToken, analystToken, seed = 2026, sc
   return { videos: DEMO_VIDEOS.length, viewers, recordingId: recording?.id ?? null };
 }
 
-// CLI: node seed-demo.mjs --url URL [--secret S] [--scale 0.5]
+/** The embedded server keeps a generated secret in `<dataDir>/secrets.json`. */
+function secretFromDataDir(dataDir) {
+  const file = path.join(path.resolve(process.env.INIT_CWD ?? process.cwd(), dataDir), 'secrets.json');
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')).jwtSecret;
+}
+
+// CLI: node seed-demo.mjs [--url URL] [--secret S | --data-dir DIR] [--scale 0.5]
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (name) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  const url = arg('url') ?? 'http://127.0.0.1:8787';
-  const secret = arg('secret') ?? process.env.WATCHTIME_JWT_SECRET;
+  const url = arg('url') ?? 'http://127.0.0.1:8080';
+  const secret =
+    arg('secret') ?? process.env.WATCHTIME_JWT_SECRET ?? secretFromDataDir(arg('data-dir') ?? '.watchtime');
   if (!secret) {
-    console.error('seed-demo: give --secret or WATCHTIME_JWT_SECRET (the server prints where its secret is stored)');
+    console.error(
+      'seed-demo: no JWT secret — give --secret, set WATCHTIME_JWT_SECRET, or --data-dir DIR of the embedded server',
+    );
     process.exit(2);
   }
   const { mintToken } = await import('@watchtime/server');
   const analystToken = await mintToken({ sub: 'demo-seeder', role: 'analyst', ttlSec: 3600 }, secret);
-  await seedDemo({
-    url,
-    analystToken,
-    viewerToken: (viewerId) => mintToken({ sub: viewerId, ttlSec: 3600 }, secret),
-    scale: Number(arg('scale') ?? 1),
-    log: (m) => console.log(m),
-  });
+  try {
+    await seedDemo({
+      url,
+      analystToken,
+      viewerToken: (viewerId) => mintToken({ sub: viewerId, ttlSec: 3600 }, secret),
+      scale: Number(arg('scale') ?? 1),
+      log: (m) => console.log(m),
+    });
+  } catch (error) {
+    console.error(`seed-demo: ${error.message}`);
+    process.exit(1);
+  }
 }

@@ -13,6 +13,8 @@ export interface StepChartOptions {
   xFormat: (x: number) => string;
   signal: AbortSignal;
   height?: number;
+  /** Tick steps the x axis may use (e.g. whole seconds and minutes for media time). */
+  xIncrs?: number[];
 }
 
 export function stepChart(container: HTMLElement, o: StepChartOptions): void {

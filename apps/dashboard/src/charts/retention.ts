@@ -4,6 +4,9 @@ import type { RetentionAnswer } from '../types.js';
 import { h } from '../ui/dom.js';
 import { stepChart } from './line-chart.js';
 
+/** Ticks on whole seconds and minutes, never "0:50, 1:40". */
+const MEDIA_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400].map((s) => s * 1000);
+
 export function retentionView(r: RetentionAnswer, viewersTotal: number, signal: AbortSignal): Node {
   const chart = h('div', { class: 'chart', 'data-testid': 'retention-chart', 'aria-hidden': 'true' });
   const peak = r.viewers.reduce((m, v) => Math.max(m, v), 0);
@@ -50,6 +53,7 @@ export function retentionView(r: RetentionAnswer, viewersTotal: number, signal: 
       xLabel: 'Media time',
       yLabel: 'Viewers',
       xFormat: (ms) => f.clock(ms),
+      xIncrs: MEDIA_TICKS,
       signal,
     });
   });
