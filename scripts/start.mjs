@@ -1,2 +1,13 @@
-// `npm start`: the main job on the embedded default. Until the server lands this is the core demo.
-await import('./demo.mjs');
+// `npm start`: the watchtime server on the embedded default (PGlite in ./.watchtime, port 8080 or
+// PORT), printing the URL, the analyst login and a demo viewer token. The old core demo stays
+// available as `node scripts/demo.mjs`.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../apps/server/dist/cli.js', import.meta.url));
+if (!existsSync(cli)) {
+  console.error('watchtime: the server is not built yet: run `npm run setup` (or `npm run build`) first.');
+  process.exit(1);
+}
+const { runCli } = await import(cli);
+process.exitCode = await runCli(process.argv.slice(2));

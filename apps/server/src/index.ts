@@ -4,3 +4,5 @@ export { type ConfigInput, DEFAULT_CONFIG, type ServerConfig } from './config.js
 export { type Database, type OpenOptions, openDatabase } from './db/connect.js';
 export { fromMultirange, toMultirange } from './db/multirange.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { HELP, runCli, serveFromArgs } from './cli.js';
+export { DEFAULT_DATA_DIR, loadOrCreateSecrets, type Secrets } from './embedded.js';

@@ -26,12 +26,12 @@ export async function computeRetention(
   const bucketMs = bucketMsFor(durationMs, buckets);
   const rows = await tx.rows<{ at: number | string; delta: number | string }>(sql`
     WITH r AS (
-      SELECT s.viewer_id, lower(x) / ${bucketMs}::int8 AS first,
+      SELECT s.viewer_id, lower(x) AS lo, lower(x) / ${bucketMs}::int8 AS first,
              LEAST(${buckets - 1}::int8, (upper(x) - 1) / ${bucketMs}::int8) AS last
       FROM sections s CROSS JOIN LATERAL unnest(s.sections) AS x
       WHERE s.video_id = ${videoId}
     ), d AS (
-      SELECT GREATEST(first, COALESCE(lag(last) OVER (PARTITION BY viewer_id ORDER BY first), -1) + 1) AS first, last
+      SELECT GREATEST(first, COALESCE(lag(last) OVER (PARTITION BY viewer_id ORDER BY lo), -1) + 1) AS first, last
       FROM r
     ), ev AS (
       SELECT first AS at, 1 AS delta FROM d WHERE first <= last

@@ -58,7 +58,12 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
   const incoming = toMultirange(input.sections);
   return withRetry(db, async (tx) => {
     const durationMs = await touchVideo(tx, input.videoId, input.durationMs);
-    if (input.sections.length === 0) return answer(await readIn(tx, input.videoId, input.viewerId), durationMs);
+    if (input.sections.length === 0) {
+      // Nothing to add, but the duration may have grown: let the counts notice (and rebuild).
+      const stored = await readIn(tx, input.videoId, input.viewerId);
+      await advanceCounts(tx, input.videoId, durationMs, stored, stored);
+      return answer(stored, durationMs);
+    }
     const [row] = await tx.rows<{ after: string; before: string }>(sql`
       INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
       VALUES (${input.videoId}, ${input.viewerId}, ${incoming}::int8multirange, ${incoming}::int8multirange)
