@@ -2,13 +2,18 @@ import { spawn } from 'node:child_process';
 
 /** Runs ffmpeg (or ffprobe) to completion; rejects with the tail of stderr so a failure says why. */
 export function runFfmpeg(args: readonly string[], bin = 'ffmpeg'): Promise<{ stdout: string; stderr: string }> {
+  return runProcess(bin, args);
+}
+
+/** Runs a program to completion; rejects with the tail of its stderr so a failure says why. */
+export function runProcess(bin: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => reject(new Error(`${bin} could not start (${e.message}); install it with apt-get`)));
+    child.on('error', (e) => reject(new Error(`${bin} could not start (${e.message})`)));
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout, stderr });
       else reject(new Error(`${bin} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`));

@@ -1,0 +1,230 @@
+/**
+ * Issue 7: the player's telemetry checked against what the screen showed.
+ *
+ * 1. Injected stalls: the media server holds three segments back; the player (video.js + plugin)
+ *    reports stalls to the real server; the screen recording shows frozen ranges; `correlate` must
+ *    find the clock offset (≤100 ms from the truth: the first screencast frame's wall time) and match
+ *    every stall (duration agreement ≤200 ms). The result is stored through POST /v1/recordings.
+ * 2. Hidden stutter: a frozen overlay stands over the playing video for 1.5 s (SPEC §8): the player
+ *    reports no stall, the screen froze — `correlate` must name it hidden stutter.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FreezeResult } from '@watchtime/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Correlation } from './harness/analysis.js';
+import { type Browser, launchBrowser } from './harness/browser.js';
+import { type TestMedia, testMedia } from './harness/media.js';
+import { type MediaServer, type SegmentFault, startMediaServer } from './harness/media-server.js';
+import { playerPage } from './harness/pages.js';
+import { pageDo } from './harness/player.js';
+import { type HiddenScenarioResult, renderReport, type StallScenarioResult, writeReport } from './harness/report.js';
+import { loadParts, titled } from './harness/requirements.js';
+import { type Recording, startScreenRecorder } from './harness/screen-recorder.js';
+import { startWatchtime, type WatchtimeFixture } from './harness/watchtime-server.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const parts = await loadParts({ analyzer: true });
+
+/** Stalls of about 1–2 s: each delay minus the ~0.3–0.8 s of buffer the player holds (goal 1 s). */
+const FAULTS: SegmentFault[] = [
+  { segment: 5, call: 1, delayMs: 1800 },
+  { segment: 10, call: 1, delayMs: 2200 },
+  { segment: 15, call: 1, delayMs: 2000 },
+];
+
+interface SessionDoc {
+  startedAt: number;
+  endedAt?: number;
+  startupMs?: number | null;
+  stalls: Array<{ atWallMs: number; atMediaMs: number; durationMs: number }>;
+  pauses: Array<{ atWallMs: number; atMediaMs: number; durationMs: number }>;
+  seeks: unknown[];
+}
+
+describe.skipIf(parts.missing.length > 0)(titled('correlation of telemetry with the screen', parts), () => {
+  let media: TestMedia;
+  let mediaServer: MediaServer;
+  let wt: WatchtimeFixture;
+  let work: string;
+  const report: { stalls?: StallScenarioResult; hidden?: HiddenScenarioResult } = {};
+
+  beforeAll(async () => {
+    media = await testMedia();
+    work = await mkdtemp(join(tmpdir(), 'watchtime-e2e-correlation-'));
+    mediaServer = await startMediaServer({ mediaDir: media.dir });
+    wt = await startWatchtime(parts.server!, { dataDir: join(work, 'data'), corsOrigins: [mediaServer.url] });
+  });
+  afterAll(async () => {
+    if (report.stalls || report.hidden) {
+      const text = renderReport({ ...report, when: new Date() });
+      await writeReport(join(ARTIFACTS, 'REPORT.md'), text);
+      console.info(`\n${text}`);
+    }
+    await wt?.stop();
+    await mediaServer?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** Plays the stream on a fresh page with the plugin syncing to the server, recording the screen. */
+  async function playAndRecord(
+    name: string,
+    script: (browser: Browser) => Promise<void>,
+  ): Promise<{
+    recording: Recording;
+    marks: Record<string, number>;
+    sessionId: string;
+    session: SessionDoc;
+    freeze: FreezeResult;
+  }> {
+    const sessionId = `e2e-${name}-${randomUUID().slice(0, 8)}`;
+    const viewerId = `viewer-${name}`;
+    const token = await wt.viewerToken(viewerId);
+    mediaServer.setPage(
+      `/${name}.html`,
+      playerPage({
+        src: '/media/hls/index.m3u8',
+        watchTime: { videoId: 'e2e-clip', viewerId, token, endpoint: wt.server.url, sessionId, flushIntervalMs: 2000 },
+      }),
+    );
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${mediaServer.url}/${name}.html`);
+      const recorder = await startScreenRecorder(page, { outDir: ARTIFACTS, name });
+      await page.waitForTimeout(500);
+      await pageDo.start(page);
+      await script(browser);
+      await page.waitForTimeout(600);
+      const recording = await recorder.stop();
+      const marks = await pageDo.marks(page);
+      expect(await pageDo.errors(page), browser.console.join('\n')).toEqual([]);
+      expect(await pageDo.flush(page), `flush failed; page console:\n${browser.console.join('\n')}`).toBe(true);
+      const got = await wt.api<SessionDoc>('GET', `/v1/sessions/${sessionId}`);
+      expect(got.status, JSON.stringify(got.body)).toBe(200);
+      const freeze = await parts.analyzer!.freeze(recording.file);
+      return { recording, marks, sessionId, session: got.body, freeze };
+    } finally {
+      await browser.close();
+    }
+  }
+
+  function correlateRun(session: SessionDoc, recording: Recording, freeze: FreezeResult): Correlation {
+    return parts.analyzer!.correlate(session, {
+      fps: freeze.fps,
+      frozen: freeze.frozen,
+      captureGaps: recording.captureGaps,
+      durationMs: recording.durationMs,
+    });
+  }
+
+  it('matches every injected stall to what the screen showed, with the clock offset found from the stalls alone', async () => {
+    mediaServer.setFaults(FAULTS);
+    const run = await playAndRecord('stalls', async ({ page }) => {
+      await pageDo.ended(page);
+    });
+    mediaServer.setFaults([]);
+    const { recording, session, freeze } = run;
+    const truth = recording.startWallMs;
+    const c = correlateRun(session, recording, freeze);
+    const injected = FAULTS.map((f) => mediaServer.segmentRequests(f.segment).find((r) => r.call === 1)!);
+
+    // Store it so the dashboard can show it (and check the server kept it).
+    const posted = await wt.api<{ id: string }>('POST', '/v1/recordings', {
+      sessionId: run.sessionId,
+      name: 'e2e injected stalls',
+      fps: freeze.fps,
+      frames: freeze.frames,
+      freeze,
+      correlation: c,
+      startWallMs: recording.startWallMs,
+      captureGaps: recording.captureGaps,
+    });
+    const serverCorrelation = await wt.api('GET', `/v1/sessions/${run.sessionId}/correlation`);
+    report.stalls = {
+      truthOffsetMs: truth,
+      correlation: c,
+      injected,
+      screencastFrames: recording.screencastFrames,
+      recordingMs: recording.durationMs,
+      captureGaps: recording.captureGaps.length,
+      recordingId: posted.status === 201 ? posted.body.id : null,
+      serverCorrelationStatus: serverCorrelation.status,
+    };
+    const detail = JSON.stringify({ session, frozen: freeze.frozen, gaps: recording.captureGaps, c }, null, 1);
+
+    expect(session.endedAt, 'the session ended with the video').toBeDefined();
+    // The player reported one stall per held-back segment, ending after the segment was released.
+    expect(session.stalls, detail).toHaveLength(FAULTS.length);
+    session.stalls.forEach((stall, i) => {
+      const released = injected[i]!.finishedWallMs!;
+      expect(stall.atWallMs, `stall ${i} starts before segment ${FAULTS[i]!.segment} is released`).toBeLessThan(
+        released,
+      );
+      const end = stall.atWallMs + stall.durationMs;
+      expect(end - released, `stall ${i} ends after the release`).toBeGreaterThanOrEqual(-50);
+      expect(end - released, `stall ${i} ends soon after the release`).toBeLessThanOrEqual(1000);
+      expect(stall.durationMs).toBeGreaterThanOrEqual(500);
+    });
+
+    // The clock offset, from the anchors alone, within 100 ms of the truth.
+    expect(c.offsetMs, detail).not.toBeNull();
+    expect(Math.abs(c.offsetMs! - truth), detail).toBeLessThanOrEqual(100);
+    // Every stall matched to a frozen range of the same length (±200 ms).
+    for (const m of c.stalls) {
+      expect(m.frozen, detail).not.toBeNull();
+      expect(Math.abs(m.durationErrorMs!), detail).toBeLessThanOrEqual(200);
+    }
+    // Nothing froze that the player did not report.
+    expect(c.hiddenStutter, detail).toEqual([]);
+    expect(c.startup.reportedMs).not.toBeNull();
+    expect(c.startup.perceivedMs).not.toBeNull();
+
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    const stored = await wt.api<{ sessionId: string; frames: number }>('GET', `/v1/recordings/${posted.body.id}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ sessionId: run.sessionId, frames: freeze.frames });
+  });
+
+  it('finds a frozen overlay the player never reported as hidden stutter', async () => {
+    let overlay = { on: 0, off: 0 };
+    const run = await playAndRecord('hidden', async ({ page }) => {
+      // Two user pauses of different lengths are the clock's anchors; the overlay sits between them.
+      await pageDo.reach(page, 1500);
+      await pageDo.pauseFor(page, 1000);
+      await pageDo.reach(page, 3500);
+      const m = await pageDo.freezeOverlayFor(page, 1500);
+      overlay = { on: m.overlayOn!, off: m.overlayOff! };
+      await pageDo.reach(page, 6500);
+      await pageDo.pauseFor(page, 700);
+      await pageDo.reach(page, 8000);
+    });
+    const { recording, session, freeze } = run;
+    const truth = recording.startWallMs;
+    const c = correlateRun(session, recording, freeze);
+    report.hidden = {
+      truthOffsetMs: truth,
+      correlation: c,
+      overlay: { startRecMs: overlay.on - truth, endRecMs: overlay.off - truth },
+      reportedStalls: session.stalls.length,
+    };
+    const detail = JSON.stringify({ session, frozen: freeze.frozen, gaps: recording.captureGaps, c, overlay }, null, 1);
+
+    expect(session.stalls, detail).toEqual([]);
+    expect(session.pauses, detail).toHaveLength(2);
+    expect(c.offsetMs, detail).not.toBeNull();
+    expect(Math.abs(c.offsetMs! - truth), detail).toBeLessThanOrEqual(100);
+    expect(c.hiddenStutter, detail).toHaveLength(1);
+    const [h] = c.hiddenStutter;
+    expect(Math.abs(h!.startMs + truth - overlay.on), detail).toBeLessThanOrEqual(150);
+    expect(Math.abs(h!.endMs + truth - overlay.off), detail).toBeLessThanOrEqual(150);
+    // The pauses are explained, not stutter.
+    expect(
+      c.explained.filter((e) => e.by === 'pause'),
+      detail,
+    ).toHaveLength(2);
+  });
+});
