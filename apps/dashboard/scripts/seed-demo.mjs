@@ -249,6 +249,30 @@ export async function seedDemo({ url, viewerToken, analystToken, seed = 2026, sc
   return { videos: DEMO_VIDEOS.length, viewers, recordingId: recording?.id ?? null };
 }
 
+/**
+ * For `npm start`: seeds the demo only when the server holds no video yet, so a newcomer sees a
+ * populated dashboard at once and a real installation is never touched. Mints its own tokens
+ * with the server's JWT secret. Returns null when it left the server alone.
+ */
+export async function seedDemoIfEmpty({ url, secret, log = () => {}, ...rest }) {
+  const { mintToken } = await import('@watchtime/server');
+  const analystToken = await mintToken({ sub: 'demo-seeder', role: 'analyst', ttlSec: 3600 }, secret);
+  const res = await fetch(`${url.replace(/\/$/, '')}/v1/videos`, {
+    headers: { authorization: `Bearer ${analystToken}` },
+  });
+  if (!res.ok) throw new Error(`GET /v1/videos → ${res.status}: ${await res.text()}`);
+  const { videos } = await res.json();
+  if (videos.length > 0) return null;
+  log('seeding a demo (the server holds no videos yet)…');
+  return seedDemo({
+    url,
+    analystToken,
+    viewerToken: (viewerId) => mintToken({ sub: viewerId, ttlSec: 3600 }, secret),
+    log,
+    ...rest,
+  });
+}
+
 /** The embedded server keeps a generated secret in `<dataDir>/secrets.json`. */
 function secretFromDataDir(dataDir) {
   const file = path.join(path.resolve(process.env.INIT_CWD ?? process.cwd(), dataDir), 'secrets.json');

@@ -3,6 +3,7 @@
  * the public API. Every number checked here is read from the page (data tables / data-*
  * attributes) and compared with core's oracle for the data the test generated.
  */
+import { retention } from '@watchtime/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -146,6 +147,23 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
       // The canvas chart is there too (drawn by uPlot).
       await page.waitForSelector('[data-testid=retention-chart] canvas');
     }
+    // The finer resolution the server computes in full (N = 1000) matches too.
+    const video = keynote();
+    const page = await analystTab('laptop', `/videos/${video.videoId}`);
+    await page.selectOption('[data-testid=retention-buckets]', '1000');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=retention-table] tbody tr').length === 1000,
+    );
+    const fine = await page.$$eval('[data-testid=retention-table] tbody tr', (rows) =>
+      rows.map((r) => Number((r as HTMLElement).dataset.viewers)),
+    );
+    expect(fine).toEqual(
+      retention(
+        video.viewers.map((v) => v.merged),
+        video.durationMs,
+        1000,
+      ).viewers,
+    );
   });
 
   it('video page: overview, coverage histogram and QoE panel show the summary, consistent with the data', async () => {
@@ -243,6 +261,9 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
     const page = await analystTab('laptop', `/videos/${data.unwatched.videoId}`);
     await page.waitForSelector('[data-testid=empty]');
     expect(await page.locator('[data-testid=empty]').first().textContent()).toMatch(/Nobody has watched/);
+    // A video the server does not know: its answer (404) is shown as a readable error.
+    await visit(page, server.url, '/videos/no-such-video');
+    expect(await page.locator('[data-testid=error]').textContent()).toContain('no-such-video');
     await visit(page, server.url, '/no/such/page');
     expect(await page.locator('[data-testid=empty]').textContent()).toMatch(/no such page/i);
   });

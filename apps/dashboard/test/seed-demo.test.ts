@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs script without type declarations
-import { DEMO_VIDEOS, seedDemo } from '../scripts/seed-demo.mjs';
+import { DEMO_VIDEOS, seedDemo, seedDemoIfEmpty } from '../scripts/seed-demo.mjs';
 import { launchBrowser, login, openTab, visit } from './support/browser.js';
 import { call, type RunningServer, startTestServer } from './support/server.js';
 
@@ -24,12 +24,8 @@ let result: { videos: number; viewers: number; recordingId: string | null };
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  result = await seedDemo({
-    url: server.url,
-    analystToken: server.analystToken,
-    viewerToken: server.viewerToken,
-    scale: 0.1,
-  });
+  // The npm-start path: an empty server gets the demo.
+  result = await seedDemoIfEmpty({ url: server.url, secret: server.secret, scale: 0.1 });
 });
 
 afterAll(async () => {
@@ -91,6 +87,12 @@ describe('seed-demo', () => {
         }))
         .sort((a, b) => String(a.videoId).localeCompare(String(b.videoId)));
     expect(pick(after)).toEqual(pick(before as typeof after));
+  });
+
+  it('seedDemoIfEmpty (for npm start) leaves a server with videos alone', async () => {
+    const before = await call(server.url, 'GET', '/v1/videos', server.analystToken);
+    expect(await seedDemoIfEmpty({ url: server.url, secret: server.secret, scale: 0.1 })).toBeNull();
+    expect(await call(server.url, 'GET', '/v1/videos', server.analystToken)).toEqual(before);
   });
 
   it('the dashboard shows the seeded demo', async () => {

@@ -61,11 +61,37 @@ export const videoPage: Page = async ({ root, params, signal }) => {
   }
 
   const retentionBody = h('div');
+  const buckets = h(
+    'select',
+    { 'data-testid': 'retention-buckets' },
+    h('option', { value: '100' }, '100 buckets'),
+    h('option', { value: '1000' }, '1000 buckets'),
+  );
+  // Each render of the curve gets its own scope, so a re-render drops the previous chart.
+  let chartScope: AbortController | null = null;
+  const loadRetention = () => {
+    chartScope?.abort();
+    const scope = new AbortController();
+    chartScope = scope;
+    signal.addEventListener('abort', () => scope.abort(), { once: true });
+    return panelLoad(
+      retentionBody,
+      'the retention curve',
+      () => api.retention(videoId, Number(buckets.value), { signal }),
+      (r) => retentionView(r, summary.viewers, scope.signal),
+    );
+  };
+  buckets.addEventListener('change', () => void loadRetention());
   const viewersBody = h('div');
   const sessionsBody = h('div');
   body.replaceChildren(
     overview(summary),
-    panel('Audience retention', 'retention-panel', retentionBody),
+    panel(
+      'Audience retention',
+      'retention-panel',
+      durationMs > 0 ? h('div', { class: 'panel-tools' }, h('label', {}, 'Resolution ', buckets)) : null,
+      retentionBody,
+    ),
     h(
       'div',
       { class: 'two-col' },
@@ -77,15 +103,7 @@ export const videoPage: Page = async ({ root, params, signal }) => {
   );
 
   const loads: Array<Promise<void>> = [];
-  if (durationMs > 0)
-    loads.push(
-      panelLoad(
-        retentionBody,
-        'the retention curve',
-        () => api.retention(videoId, 100, { signal }),
-        (r) => retentionView(r, summary.viewers, signal),
-      ),
-    );
+  if (durationMs > 0) loads.push(loadRetention());
   else retentionBody.append(empty('The video has no known duration yet, so there is no timeline to draw.'));
   loads.push(viewerDrilldown(viewersBody, videoId, durationMs, 0, signal));
   loads.push(sessionList(sessionsBody, videoId, 0, signal));

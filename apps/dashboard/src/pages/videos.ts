@@ -85,6 +85,17 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
   let sortKey = query.get('sort') ?? 'viewers';
   let descending = query.get('dir') !== 'asc';
   let search = query.get('q') ?? '';
+  // Records keep updatedAt (SPEC §8), so the list can show only videos watched lately.
+  const since = h(
+    'select',
+    { class: 'since-select', 'aria-label': 'Show videos updated', 'data-testid': 'video-since' },
+    h('option', { value: '0' }, 'Any time'),
+    h('option', { value: String(24 * 3600_000) }, 'Updated in the last 24 h'),
+    h('option', { value: String(7 * 24 * 3600_000) }, 'Last 7 days'),
+    h('option', { value: String(30 * 24 * 3600_000) }, 'Last 30 days'),
+  );
+  since.addEventListener('change', () => render());
+  const updatedMs = (v: VideoRow) => (v.updatedAt === null ? Number.NaN : new Date(v.updatedAt).getTime());
 
   const input = h('input', {
     type: 'search',
@@ -136,18 +147,21 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
     renderHead();
     sortSelect.value = `${sortKey}:${descending ? 'desc' : 'asc'}`;
     const needle = search.trim().toLowerCase();
+    const window = Number(since.value);
     const column = columns.find((c) => c.key === sortKey) ?? columns[1]!;
     const shown = videos
       .filter(
         (v) => !needle || v.videoId.toLowerCase().includes(needle) || (v.title ?? '').toLowerCase().includes(needle),
       )
+      .filter((v) => !window || updatedMs(v) >= Date.now() - window)
       .sort((a, b) => {
         const av = column.value(a);
         const bv = column.value(b);
         if (av === null || bv === null) return compare(av, bv);
         return descending ? compare(bv, av) : compare(av, bv);
       });
-    count.textContent = needle ? `${shown.length} of ${videos.length} videos` : `${videos.length} videos`;
+    count.textContent =
+      shown.length < videos.length ? `${shown.length} of ${videos.length} videos` : `${videos.length} videos`;
     tbody.replaceChildren(
       ...shown.map((v) =>
         h(
@@ -174,7 +188,17 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
       ),
     );
     if (shown.length === 0)
-      tbody.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, `No video matches “${search}”.`)));
+      tbody.append(
+        h(
+          'tr',
+          {},
+          h(
+            'td',
+            { colspan: columns.length, class: 'muted' },
+            `No video matches${needle ? ` “${search}”` : ''}${window ? ' in that period' : ''}.`,
+          ),
+        ),
+      );
   };
 
   // Phones show cards without a header row: sorting moves into a select.
@@ -201,7 +225,7 @@ function videoTable(videos: VideoRow[], query: URLSearchParams): Node {
   return h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, input, sortSelect, count),
+    h('div', { class: 'toolbar' }, input, since, sortSelect, count),
     h('div', { class: 'table-scroll' }, table),
   );
 }
