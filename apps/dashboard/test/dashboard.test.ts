@@ -257,6 +257,27 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
     expect(await correlation.textContent()).toContain('No correlation for this session yet');
   });
 
+  it('session page: the telemetry as stored, stalls on the track, and no correlation yet', async () => {
+    const session = keynote().sessions.find((x) => x.doc.stalls.length > 0) ?? keynote().sessions[0]!;
+    const page = await analystTab('laptop', `/sessions/${session.sessionId}`);
+    await page.waitForSelector('[data-testid=correlation-panel][data-state]');
+    const stat = (key: string) =>
+      page.locator(`[data-testid=session-stats] [data-stat=${key}]`).getAttribute('data-value');
+    expect(Number(await stat('startupMs'))).toBe(session.doc.startupMs);
+    expect(Number(await stat('playedWallMs'))).toBe(session.doc.playedWallMs);
+    expect(Number(await stat('stallCount'))).toBe(session.doc.stalls.length);
+    expect(Number(await stat('seekCount'))).toBe(session.doc.seeks.length);
+    const stalls = await page.$$eval('[data-testid=session-track] .bar.frozen', (bars) =>
+      bars.map((b) => Number((b as HTMLElement).dataset.endMs) - Number((b as HTMLElement).dataset.startMs)),
+    );
+    expect(stalls).toEqual(session.doc.stalls.map((x) => x.durationMs));
+    expect(await page.locator('[data-testid=correlation-panel]').getAttribute('data-state')).toBe('none');
+    const counts = await page.$$eval('[data-testid=play-counts] span', (spans) =>
+      spans.map((x) => Number((x as HTMLElement).dataset.count)),
+    );
+    expect(counts).toEqual(session.doc.playCounts);
+  });
+
   it('an unwatched video shows an understandable empty state; an unknown route says there is no such page', async () => {
     const page = await analystTab('laptop', `/videos/${data.unwatched.videoId}`);
     await page.waitForSelector('[data-testid=empty]');

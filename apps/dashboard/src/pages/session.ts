@@ -71,5 +71,29 @@ function sessionDetails(s: SessionRecord): Node {
       Math.max(1, wall),
       { 'data-testid': 'session-track' },
     ),
+    playCountStrip(s.playCounts),
+  );
+}
+
+/** How often each hundredth of the video was played in this session (darker = more often). */
+function playCountStrip(counts: readonly number[] | undefined): Node | null {
+  if (!counts || counts.length === 0 || counts.every((c) => c === 0)) return null;
+  const max = Math.max(...counts);
+  return h(
+    'div',
+    {},
+    h('h3', {}, 'Played per hundredth of the video (darker = replayed)'),
+    h(
+      'div',
+      { class: 'strip', 'data-testid': 'play-counts' },
+      ...counts.map((c, i) =>
+        h('span', {
+          style: `opacity:${c === 0 ? 0.08 : 0.25 + (0.75 * c) / max}`,
+          title: `${i}–${i + 1} %: played ${c}×`,
+          'data-index': i,
+          'data-count': c,
+        }),
+      ),
+    ),
   );
 }

@@ -110,6 +110,7 @@ export function generate(seed: number): Dataset {
           seeks,
           pauses: [],
           rateChanges: [],
+          playCounts: Array.from({ length: 100 }, () => int(0, 3)),
           userAgent: 'dashboard-test',
         },
       });
