@@ -1,1 +1,12 @@
-export {};
+export * from './analyze.js';
+export { type BackendName, initBackend } from './classify/backend.js';
+export * from './classify/hog.js';
+export * from './classify/model.js';
+export * from './classify/video.js';
+export * from './frames/frame-source.js';
+export * from './frames/regions.js';
+export * from './freeze/frame-difference.js';
+export * from './freeze/freeze-detector.js';
+export * from './report/html-report.js';
+export * from './stages/ssim.js';
+export * from './stages/stage-cutter.js';
