@@ -134,6 +134,17 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
     expect(shown).toEqual([keynote().videoId]);
   });
 
+  it('video list on a phone: cards instead of a header row, sorting through the select', async () => {
+    const page = await analystTab('phone');
+    expect(await page.locator('[data-testid=video-table] thead').isVisible()).toBe(false);
+    await page.selectOption('[data-testid=video-sort]', 'viewers:asc');
+    const viewers = await page.$$eval('[data-testid=video-table] tbody tr[data-video-id]', (rows) =>
+      rows.map((r) => Number((r as HTMLElement).dataset.viewers)),
+    );
+    expect(viewers).toEqual([...viewers].sort((a, b) => a - b));
+    expect(viewers).toHaveLength(data.videos.length + 1);
+  });
+
   it('retention on the video page equals core retention() over the stored sets (re-watches once per viewer)', async () => {
     for (const video of data.videos) {
       const page = await analystTab('laptop', `/videos/${video.videoId}`);
