@@ -261,6 +261,14 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
     expect(stages.slice(1).map((s) => Number(s.fromPrevious))).toEqual(
       sent.stages.stable.slice(1).map((r, i) => r.startMs - sent.stages.stable[i]!.startMs),
     );
+    // Thumbnails carried in the stored JSON: the data: URL one is drawn, the remote one never.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-testid=thumbnails-panel] img')].every((i) => i.complete),
+    );
+    const thumbs = await page.$$eval('[data-testid=thumbnails-panel] img', (imgs) =>
+      imgs.map((i) => ({ src: (i as HTMLImageElement).src.slice(0, 15), width: (i as HTMLImageElement).naturalWidth })),
+    );
+    expect(thumbs).toEqual([{ src: 'data:image/png;', width: 1 }]);
     // The correlation endpoint answers 404 until the correlation exists: the page says so plainly.
     const correlation = page.locator('[data-testid=correlation-panel]');
     await page.waitForSelector('[data-testid=correlation-panel][data-state]');

@@ -232,9 +232,7 @@ function thumbnailsPanel(r: Recording): HTMLElement | null {
     h(
       'div',
       { class: 'thumbs' },
-      ...thumbs.map((t) =>
-        h('figure', {}, h('img', { src: t.src, alt: t.label, loading: 'lazy' }), h('figcaption', {}, t.label)),
-      ),
+      ...thumbs.map((t) => h('figure', {}, h('img', { src: t.src, alt: t.label }), h('figcaption', {}, t.label))),
     ),
   );
 }

@@ -208,5 +208,14 @@ export function recordingFor(sessionId: string) {
       stable: [range(0, 35), range(75, 290), range(330, 599)],
       unstable: [range(36, 74), range(291, 329)],
     },
+    // Extra fields are stored as given: frames as data: URLs are shown, anything fetched from
+    // elsewhere is not.
+    thumbnails: [
+      { frame: 39, src: `data:image/png;base64,${ONE_PIXEL_PNG}`, label: 'before the first freeze' },
+      { frame: 71, src: 'http://203.0.113.9/not-fetched.png' },
+    ],
   };
 }
+
+/** A valid 1×1 PNG. */
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
