@@ -57,7 +57,7 @@ describe.each(STORES)('concurrent devices on %s', (kind) => {
     for (const p of plan) sets.set(p.viewer, [...(sets.get(p.viewer) ?? []), ...p.sections]);
     const merged = [...sets.values()].map((s) => mergeSections(s));
     const kept = await db.rows<{ n: number; bucket_ms: unknown; counts: number[] }>(
-      sql`SELECT n, bucket_ms, counts FROM retention_counts WHERE video_id = 'crowd' ORDER BY n`,
+      sql`SELECT h.n, h.bucket_ms, (SELECT array_agg(b.viewers ORDER BY b.bucket) FROM retention_buckets b WHERE b.video_id = h.video_id AND b.n = h.n) AS counts FROM retention_counts h WHERE h.video_id = 'crowd' ORDER BY h.n`,
     );
     expect(kept.map((k) => ({ bucketMs: Number(k.bucket_ms), viewers: k.counts.map(Number) }))).toEqual([
       retention(merged, 12_345, 100),

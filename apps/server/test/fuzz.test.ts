@@ -10,7 +10,8 @@ async function snapshot(db: Database): Promise<string> {
   const parts = await Promise.all([
     db.rows(sql`SELECT video_id, viewer_id, sections::text, updated_at::text FROM sections ORDER BY 1, 2`),
     db.rows(sql`SELECT video_id, duration_ms, updated_at::text FROM videos ORDER BY 1`),
-    db.rows(sql`SELECT video_id, n, bucket_ms, counts::text FROM retention_counts ORDER BY 1, 2`),
+    db.rows(sql`SELECT video_id, n, bucket_ms FROM retention_counts ORDER BY 1, 2`),
+    db.rows(sql`SELECT video_id, n, bucket, viewers FROM retention_buckets ORDER BY 1, 2, 3`),
     db.rows(sql`SELECT session_id, doc::text FROM playback_sessions ORDER BY 1`),
   ]);
   return JSON.stringify(parts);

@@ -1,6 +1,6 @@
 /** Starts one throwaway PostgreSQL cluster for the whole run; every test file makes its own database in it. */
 import type { TestProject } from 'vitest/node';
-import { createCluster } from './pg-cluster.js';
+import { createCluster } from '../src/dev/pg-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.js';
 import { startServer } from '../src/server.js';
-import { createCluster } from './pg-cluster.js';
+import { createCluster } from '../src/dev/pg-cluster.js';
 import { auth, json, SECRET, testApp, viewerToken } from './stores.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/watchtime-server.js');

@@ -52,7 +52,7 @@ describe.each(STORES)('retention on %s', (kind) => {
         }
         // The incrementally kept rows are current and exact (not merely bypassed by the fallback).
         const kept = await db.rows<{ n: number; bucket_ms: unknown; counts: number[] }>(
-          sql`SELECT n, bucket_ms, counts FROM retention_counts WHERE video_id = ${video} ORDER BY n`,
+          sql`SELECT h.n, h.bucket_ms, (SELECT array_agg(b.viewers ORDER BY b.bucket) FROM retention_buckets b WHERE b.video_id = h.video_id AND b.n = h.n) AS counts FROM retention_counts h WHERE h.video_id = ${video} ORDER BY h.n`,
         );
         expect(kept.map((k) => ({ n: Number(k.n), bucketMs: Number(k.bucket_ms), viewers: k.counts.map(Number) }))).toEqual(
           [100, 1000].map((b) => ({ n: b, ...retention(sets, durationMs, b) })),

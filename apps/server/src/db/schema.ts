@@ -56,7 +56,9 @@ export const sections = pgTable(
 
 /**
  * Retention counts for the standard bucket numbers (100 and 1000), kept current by the merges.
- * Valid only while `bucket_ms` equals `ceil(duration / n)` of the video's current duration.
+ * The header says which bucket size the counts are for: they are valid only while `bucket_ms`
+ * equals `ceil(duration / n)` of the video's current duration. Merges hold it FOR SHARE; a
+ * rebuild holds it FOR UPDATE.
  */
 export const retentionCounts = pgTable(
   'retention_counts',
@@ -64,9 +66,20 @@ export const retentionCounts = pgTable(
     videoId: text('video_id').notNull(),
     n: integer('n').notNull(),
     bucketMs: ms('bucket_ms').notNull(),
-    counts: integer('counts').array().notNull(),
   },
   (t) => [primaryKey({ columns: [t.videoId, t.n] })],
+);
+
+/** One row per bucket, so concurrent merges contend only on the buckets they both newly cover. */
+export const retentionBuckets = pgTable(
+  'retention_buckets',
+  {
+    videoId: text('video_id').notNull(),
+    n: integer('n').notNull(),
+    bucket: integer('bucket').notNull(),
+    viewers: integer('viewers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.n, t.bucket] })],
 );
 
 /** Playback sessions: the whole document plus the columns the analytics aggregate over. */

@@ -1,3 +1,4 @@
+// Dev helper (tests and bench), not part of the public surface.
 /**
  * A throwaway PostgreSQL cluster for tests: `initdb` in a temp dir, `pg_ctl start` on a free
  * loopback port, removed afterwards. As root, runs as the `postgres` OS user (initdb refuses root).

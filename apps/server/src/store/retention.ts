@@ -3,16 +3,18 @@
  * per-video counts for the standard N (100, 1000) that merges keep current.
  *
  * Locking discipline (why the counts stay exact under concurrent merges):
- * - a merge advances a counts row only while its `bucket_ms` equals the one the merge computed,
- *   holding the row lock to commit (or takes a share lock when it adds nothing);
- * - when the row is missing or its `bucket_ms` differs (first viewer, duration grew), the merge
- *   rebuilds it in full under the row lock, re-reading the duration; merges still in flight
- *   then either find the same `bucket_ms` (their delta is exactly what the rebuild could not
- *   see) or a different one (and rebuild themselves).
+ * - a merge statement advances a counts row only while its `bucket_ms` equals the one the merge
+ *   computed, holding the row lock to commit (or a share lock when it adds nothing);
+ * - when the row is missing or its `bucket_ms` differs (first viewer, duration grew), the merge,
+ *   once committed, rebuilds it in full under the row lock, re-reading the duration; merges still
+ *   in flight then either find the same `bucket_ms` (their delta is exactly what the rebuild
+ *   could not see) or a different one (and rebuild themselves). Until then readers see the
+ *   mismatch and compute in full, so an answer is never stale.
  */
-import { bucketMsFor, newlyCoveredBuckets, type Retention, type Section } from '@watchtime/core';
+import { bucketMsFor, type Retention } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
-import type { TxHandle } from '../db/connect.js';
+import type { Database, TxHandle } from '../db/connect.js';
+import { isRetryable } from '../db/errors.js';
 
 export const STANDARD_BUCKETS = [100, 1000] as const;
 
@@ -50,55 +52,46 @@ export async function computeRetention(
   return { bucketMs, viewers };
 }
 
-/** Rebuilds one standard counts row in full, under its row lock, with the current duration. */
-async function rebuild(tx: TxHandle, videoId: string, n: number): Promise<void> {
-  await tx.rows(sql`
-    INSERT INTO retention_counts AS r (video_id, n, bucket_ms, counts) VALUES (${videoId}, ${n}, 0, '{}')
-    ON CONFLICT (video_id, n) DO UPDATE SET bucket_ms = r.bucket_ms`);
-  const [video] = await tx.rows<{ duration_ms: number | string }>(
-    sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`,
-  );
-  if (!video) return;
-  const { bucketMs, viewers } = await computeRetention(tx, videoId, Number(video.duration_ms), n);
-  await tx.rows(sql`
-    UPDATE retention_counts SET bucket_ms = ${bucketMs}, counts = ${`{${viewers.join(',')}}`}::int4[]
-    WHERE video_id = ${videoId} AND n = ${n}`);
+/** Rebuilds one standard counts row in full, in its own transaction, under its row lock. */
+export async function rebuildCounts(db: Database, videoId: string, n: number): Promise<void> {
+  await withRetry(db, async (tx) => {
+    await tx.rows(sql`
+      INSERT INTO retention_counts AS r (video_id, n, bucket_ms) VALUES (${videoId}, ${n}, 0)
+      ON CONFLICT (video_id, n) DO UPDATE SET bucket_ms = r.bucket_ms`);
+    // Read after the lock is held: this statement's snapshot includes every merge committed before.
+    const [video] = await tx.rows<{ duration_ms: unknown }>(sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`);
+    if (!video) return;
+    const { bucketMs, viewers } = await computeRetention(tx, videoId, Number(video.duration_ms), n);
+    await tx.rows(sql`DELETE FROM retention_buckets WHERE video_id = ${videoId} AND n = ${n}`);
+    await tx.rows(sql`
+      INSERT INTO retention_buckets (video_id, n, bucket, viewers)
+      SELECT ${videoId}, ${n}, (i - 1)::int, c FROM unnest(${`{${viewers.join(',')}}`}::int4[]) WITH ORDINALITY AS u(c, i)`);
+    await tx.rows(sql`UPDATE retention_counts SET bucket_ms = ${bucketMs} WHERE video_id = ${videoId} AND n = ${n}`);
+  });
 }
 
-/** Advances the standard counts by what one merge newly covered (`before` → `after`). */
-export async function advanceCounts(
-  tx: TxHandle,
-  videoId: string,
-  durationMs: number,
-  before: readonly Section[],
-  after: readonly Section[],
-): Promise<void> {
-  const plan = STANDARD_BUCKETS.map((n) => {
-    const bucketMs = bucketMsFor(durationMs, n);
-    const delta = new Array<number>(n).fill(0);
-    let any = false;
-    for (const [a, b] of newlyCoveredBuckets(before, after, bucketMs, n)) {
-      for (let i = a; i <= b; i++) delta[i] = 1;
-      any = true;
+/** Rebuilds the standard rows whose bucket size no longer matches the video's duration. */
+export async function ensureCountsCurrent(db: Database, videoId: string): Promise<void> {
+  const [video] = await db.rows<{ d: unknown }>(sql`SELECT duration_ms AS d FROM videos WHERE video_id = ${videoId}`);
+  if (!video) return;
+  const rows = await db.rows<{ n: unknown; bucket_ms: unknown }>(
+    sql`SELECT n, bucket_ms FROM retention_counts WHERE video_id = ${videoId}`,
+  );
+  for (const n of STANDARD_BUCKETS) {
+    const row = rows.find((r) => Number(r.n) === n);
+    if (!row || Number(row.bucket_ms) !== bucketMsFor(Number(video.d), n)) await rebuildCounts(db, videoId, n);
+  }
+}
+
+async function withRetry<T>(db: Database, work: (tx: TxHandle) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (attempt >= 8 || !isRetryable(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
-    return { n, bucketMs, delta: `{${delta.join(',')}}`, any };
-  });
-  const [p100, p1000] = plan as [(typeof plan)[number], (typeof plan)[number]];
-  const matched = plan.some((p) => p.any)
-    ? await tx.rows<{ n: number }>(sql`
-        UPDATE retention_counts SET counts = ARRAY(
-          SELECT a + b FROM unnest(counts, CASE n WHEN 100 THEN ${p100.delta}::int4[] ELSE ${p1000.delta}::int4[] END)
-            WITH ORDINALITY AS u(a, b, i) ORDER BY i)
-        WHERE video_id = ${videoId}
-          AND ((n = 100 AND bucket_ms = ${p100.bucketMs}) OR (n = 1000 AND bucket_ms = ${p1000.bucketMs}))
-        RETURNING n`)
-    : await tx.rows<{ n: number }>(sql`
-        SELECT n FROM retention_counts
-        WHERE video_id = ${videoId}
-          AND ((n = 100 AND bucket_ms = ${p100.bucketMs}) OR (n = 1000 AND bucket_ms = ${p1000.bucketMs}))
-        FOR SHARE`);
-  const ok = new Set(matched.map((r) => Number(r.n)));
-  for (const { n } of plan) if (!ok.has(n)) await rebuild(tx, videoId, n);
+  }
 }
 
 /** Retention for a video: the kept counts when they are current, else the full computation. */
@@ -110,9 +103,12 @@ export async function readRetention(
 ): Promise<Retention> {
   const bucketMs = bucketMsFor(durationMs, buckets);
   if ((STANDARD_BUCKETS as readonly number[]).includes(buckets)) {
-    const [row] = await tx.rows<{ counts: number[] }>(sql`
-      SELECT counts FROM retention_counts WHERE video_id = ${videoId} AND n = ${buckets} AND bucket_ms = ${bucketMs}`);
-    if (row && row.counts.length === buckets) return { bucketMs, viewers: row.counts.map(Number) };
+    const rows = await tx.rows<{ viewers: unknown }>(sql`
+      SELECT b.viewers FROM retention_counts h
+      JOIN retention_buckets b ON b.video_id = h.video_id AND b.n = h.n
+      WHERE h.video_id = ${videoId} AND h.n = ${buckets} AND h.bucket_ms = ${bucketMs}
+      ORDER BY b.bucket`);
+    if (rows.length === buckets) return { bucketMs, viewers: rows.map((r) => Number(r.viewers)) };
   }
   return computeRetention(tx, videoId, durationMs, buckets);
 }

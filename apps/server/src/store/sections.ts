@@ -1,14 +1,16 @@
 /**
- * The merge (SPEC §2, §7): stored := stored ∪ incoming in ONE upsert on an int8multirange,
- * the video's largest duration kept, and the standard retention counts advanced — all in one
- * transaction, so devices writing at once never lose each other's sections.
+ * The merge (SPEC §2, §7): stored := stored ∪ incoming in ONE atomic statement — the video row
+ * (first sight, largest duration), the upsert on the int8multirange, and the standard retention
+ * counts advanced by the buckets this merge newly covered — so devices writing at once never
+ * lose each other's sections, and a merge costs one round trip.
  */
 import { type Section, type SectionsAnswer, watchMetrics } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
-import { isRetryable } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
-import { advanceCounts } from './retention.js';
+import { isRetryable } from '../db/errors.js';
+import { num } from '../db/values.js';
+import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
 
 export interface MergeInput {
   videoId: string;
@@ -17,32 +19,48 @@ export interface MergeInput {
   sections: ReadonlyArray<readonly [number, number]>;
 }
 
-/** Records the video (first sight) and raises its duration when this one is larger; returns the stored duration. */
-export async function touchVideo(tx: TxHandle, videoId: string, durationMs: number): Promise<number> {
-  for (;;) {
-    // Insert-or-grow without locking the video row when nothing changes (a hot row otherwise).
-    const [row] = await tx.rows<{ inserted: number | string; stored: number | string | null }>(sql`
-      WITH ins AS (
-        INSERT INTO videos (video_id, duration_ms) VALUES (${videoId}, ${durationMs})
-        ON CONFLICT (video_id) DO NOTHING RETURNING 1
-      ), upd AS (
-        UPDATE videos SET duration_ms = ${durationMs}, updated_at = now()
-        WHERE video_id = ${videoId} AND duration_ms < ${durationMs} RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM ins) AS inserted,
-             (SELECT duration_ms FROM videos WHERE video_id = ${videoId}) AS stored`);
-    if (!row) throw new Error('video upsert returned nothing');
-    if (Number(row.inserted) > 0) return durationMs;
-    // A concurrent first insert committed after this statement's snapshot: look again.
-    if (row.stored === null) continue;
-    return Math.max(Number(row.stored), durationMs);
-  }
+/**
+ * Insert-or-grow of the video row as CTEs, without locking the row when nothing changes
+ * (it would be the hottest row of all). `stored` is null only when a concurrent first insert
+ * committed after this statement's snapshot.
+ */
+const videoCtes = (videoId: string, durationMs: number) => sql`
+  ins AS (
+    INSERT INTO videos (video_id, duration_ms) VALUES (${videoId}, ${durationMs})
+    ON CONFLICT (video_id) DO NOTHING RETURNING 1
+  ), upd AS (
+    UPDATE videos SET duration_ms = ${durationMs}, updated_at = now()
+    WHERE video_id = ${videoId} AND duration_ms < ${durationMs} RETURNING 1
+  ), dur AS (
+    SELECT (SELECT count(*) FROM ins) AS inserted,
+           (SELECT duration_ms FROM videos WHERE video_id = ${videoId}) AS stored,
+           GREATEST(${durationMs}::int8, COALESCE((SELECT duration_ms FROM videos WHERE video_id = ${videoId}), 0)) AS d
+  )`;
+
+async function durationOf(db: TxHandle, videoId: string, row: { inserted: unknown; stored: unknown; d: unknown }) {
+  if (num(row.inserted) > 0 || row.stored !== null) return num(row.d);
+  const [again] = await db.rows<{ d: unknown }>(sql`SELECT duration_ms AS d FROM videos WHERE video_id = ${videoId}`);
+  return Math.max(num(row.d), num(again?.d));
 }
 
-async function withRetry<T>(db: Database, work: (tx: TxHandle) => Promise<T>): Promise<T> {
+/** Records the video and raises its duration when this one is larger; returns the stored duration. */
+export async function touchVideo(tx: TxHandle, videoId: string, durationMs: number): Promise<number> {
+  const [row] = await tx.rows<{ inserted: unknown; stored: unknown; d: unknown }>(
+    sql`WITH ${videoCtes(videoId, durationMs)} SELECT inserted, stored, d FROM dur`,
+  );
+  if (!row) throw new Error('video upsert returned nothing');
+  return durationOf(tx, videoId, row);
+}
+
+function answer(sections: Section[], durationMs: number): SectionsAnswer {
+  return { sections, ...watchMetrics(sections, durationMs) };
+}
+
+/** The statement is atomic, so a deadlock (two merges newly covering the same buckets in another order) just reruns it. */
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work);
+      return await work();
     } catch (error) {
       if (attempt >= 8 || !isRetryable(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
@@ -50,45 +68,68 @@ async function withRetry<T>(db: Database, work: (tx: TxHandle) => Promise<T>): P
   }
 }
 
-function answer(sections: Section[], durationMs: number): SectionsAnswer {
-  return { sections, ...watchMetrics(sections, durationMs) };
-}
-
+/**
+ * The counts advance inside the statement: the candidate buckets are those the added part
+ * (incoming − stored) touches; one is newly covered when the set before the merge does not
+ * overlap it. A counts row advances only while its `bucket_ms` is current (see retention.ts).
+ */
 export async function mergeViewerSections(db: Database, input: MergeInput): Promise<SectionsAnswer> {
+  const { videoId, viewerId } = input;
+  if (input.sections.length === 0) {
+    // Nothing to add, but the duration may have grown: the counts must notice.
+    await touchVideo(db, videoId, input.durationMs);
+    await ensureCountsCurrent(db, videoId);
+    return readViewerSections(db, videoId, viewerId);
+  }
   const incoming = toMultirange(input.sections);
-  return withRetry(db, async (tx) => {
-    const durationMs = await touchVideo(tx, input.videoId, input.durationMs);
-    if (input.sections.length === 0) {
-      // Nothing to add, but the duration may have grown: let the counts notice (and rebuild).
-      const stored = await readIn(tx, input.videoId, input.viewerId);
-      await advanceCounts(tx, input.videoId, durationMs, stored, stored);
-      return answer(stored, durationMs);
-    }
-    const [row] = await tx.rows<{ after: string; before: string }>(sql`
+  const [row] = await withRetry(() => db.rows<{ after: string; matched: unknown; inserted: unknown; stored: unknown; d: unknown }>(sql`
+    WITH ${videoCtes(videoId, input.durationMs)},
+    m AS (
       INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
-      VALUES (${input.videoId}, ${input.viewerId}, ${incoming}::int8multirange, ${incoming}::int8multirange)
+      VALUES (${videoId}, ${viewerId}, ${incoming}::int8multirange, ${incoming}::int8multirange)
       ON CONFLICT (video_id, viewer_id) DO UPDATE
         SET sections = t.sections + excluded.sections,
             last_added = excluded.sections - t.sections,
             updated_at = now()
-      RETURNING sections::text AS after, (sections - last_added)::text AS before`);
-    if (!row) throw new Error('sections upsert returned nothing');
-    const after = fromMultirange(row.after);
-    await advanceCounts(tx, input.videoId, durationMs, fromMultirange(row.before), after);
-    return answer(after, durationMs);
-  });
+      RETURNING sections AS after, last_added AS added, sections - last_added AS before
+    ),
+    plan AS (
+      SELECT k.n, ((dur.d + k.n - 1) / k.n)::int8 AS bms FROM dur, (VALUES (100), (1000)) AS k(n)
+    ),
+    newly AS (
+      SELECT DISTINCT p.n, b FROM plan p, m
+        CROSS JOIN LATERAL unnest(m.added) AS r
+        CROSS JOIN LATERAL generate_series(lower(r) / p.bms, LEAST(p.n - 1, (upper(r) - 1) / p.bms)) AS b
+      WHERE NOT (m.before && int8range(b * p.bms, (b + 1) * p.bms))
+    ),
+    chk AS (
+      SELECT rc.n FROM retention_counts rc JOIN plan p ON p.n = rc.n AND p.bms = rc.bucket_ms
+      WHERE rc.video_id = ${videoId}
+      FOR SHARE OF rc
+    ),
+    adv AS (
+      UPDATE retention_buckets rb SET viewers = rb.viewers + 1
+      FROM newly w
+      WHERE rb.video_id = ${videoId} AND rb.n = w.n AND rb.bucket = w.b AND w.n IN (SELECT n FROM chk)
+      RETURNING 1
+    )
+    SELECT m.after::text AS after,
+           ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv) AS advanced,
+           dur.inserted, dur.stored, dur.d
+    FROM m, dur`));
+  if (!row) throw new Error('sections upsert returned nothing');
+  const after = fromMultirange(row.after);
+  const durationMs = await durationOf(db, videoId, row);
+  // A counts row that is missing or keyed by another bucket size (first viewer, duration grew)
+  // is rebuilt in full, after this merge committed, so the rebuild sees it.
+  const matched = new Set((row.matched as unknown[]).map(Number));
+  for (const n of STANDARD_BUCKETS) if (!matched.has(n)) await rebuildCounts(db, videoId, n);
+  return answer(after, durationMs);
 }
 
-async function readIn(tx: TxHandle, videoId: string, viewerId: string): Promise<Section[]> {
-  const [row] = await tx.rows<{ sections: string }>(sql`
-    SELECT sections::text AS sections FROM sections WHERE video_id = ${videoId} AND viewer_id = ${viewerId}`);
-  return fromMultirange(row?.sections);
-}
-
-export async function readViewerSections(db: Database, videoId: string, viewerId: string): Promise<SectionsAnswer> {
-  const [row] = await db.rows<{ sections: string | null; duration_ms: number | string | null }>(sql`
+export async function readViewerSections(db: TxHandle, videoId: string, viewerId: string): Promise<SectionsAnswer> {
+  const [row] = await db.rows<{ sections: string | null; duration_ms: unknown }>(sql`
     SELECT (SELECT sections::text FROM sections WHERE video_id = ${videoId} AND viewer_id = ${viewerId}) AS sections,
            (SELECT duration_ms FROM videos WHERE video_id = ${videoId}) AS duration_ms`);
-  const sections = fromMultirange(row?.sections);
-  return answer(sections, Number(row?.duration_ms ?? 0));
+  return answer(fromMultirange(row?.sections), num(row?.duration_ms));
 }
