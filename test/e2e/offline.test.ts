@@ -60,7 +60,7 @@ describe.skipIf(parts.missing.length > 0)(titled('offline: server down, tab relo
       const a = await pageDo.seek(page, 8000);
       await pageDo.reach(page, 10_000);
       // Synced so far: the first section at least is on the server.
-      expect(await pageDo.flush(page)).toBe(true);
+      expect(await pageDo.flushUntilSynced(page), (await pageDo.syncErrors(page)).join('\n')).toBe(true);
       const before = await wt.api<{ sections: Array<[number, number]> }>(
         'GET',
         `/v1/videos/e2e-offline/viewers/${viewerId}/sections`,
@@ -88,12 +88,12 @@ describe.skipIf(parts.missing.length > 0)(titled('offline: server down, tab relo
       await page.waitForTimeout(500);
       await wt.restart();
       // The plugin retries with backoff; a flush makes it try now.
-      let synced = false;
-      for (let i = 0; i < 40 && !synced; i++) {
-        synced = await pageDo.flush(page);
-        if (!synced) await page.waitForTimeout(250);
-      }
-      expect(synced, `no successful upload after the restart; console:\n${browser.console.join('\n')}`).toBe(true);
+      const synced = await pageDo.flushUntilSynced(page);
+      const errors = (await pageDo.syncErrors(page)).join('\n');
+      expect(
+        synced,
+        `no successful upload after the restart; sync errors:\n${errors}\n${browser.console.join('\n')}`,
+      ).toBe(true);
       const stored = await wt.api<{ sections: Array<[number, number]>; watchedMs: number }>(
         'GET',
         `/v1/videos/e2e-offline/viewers/${viewerId}/sections`,

@@ -15,10 +15,10 @@ const BASE_STYLE = `
  * A bare <video> playing `src`. `window.__marks` collects wall-clock marks; `window.__pauseFor(ms)`
  * pauses, resumes after `ms`, and marks the pause, the resume and the first new frame presented.
  */
-export function bareVideoPage(src: string): string {
+export function bareVideoPage(src: string, { ticker = true }: { ticker?: boolean } = {}): string {
   return `<!doctype html><html><head><meta charset="utf-8">${BASE_STYLE}</head><body>
 <video id="v" src="${src}" muted playsinline preload="auto"></video>
-${TICKER_HTML}
+${ticker ? TICKER_HTML : ''}
 <script>
   const v = document.getElementById('v');
   window.__marks = {};
@@ -30,7 +30,12 @@ ${TICKER_HTML}
     v.pause(); mark('paused');
     setTimeout(() => {
       v.play(); mark('resumed');
-      v.requestVideoFrameCallback(() => { mark('resumedFrame'); resolve(window.__marks); });
+      // presentationTime is when the compositor showed the frame: a late callback on a busy main
+      // thread does not move it.
+      v.requestVideoFrameCallback((now, md) => {
+        window.__marks.resumedFrame = Math.round(performance.timeOrigin + md.presentationTime);
+        resolve(window.__marks);
+      });
     }, ms);
   });
 </script></body></html>`;
@@ -82,8 +87,15 @@ ${TICKER_HTML}
   });
   player.src({ src: ${JSON.stringify(o.src)}, type: 'application/x-mpegURL' });
   const wtOptions = ${JSON.stringify(o.watchTime)};
+  window.__syncErrors = [];
   window.__attach = () => {
-    if (wtOptions && !window.__wt) window.__wt = player.watchTime(wtOptions);
+    if (!wtOptions || window.__wt) return;
+    window.__wt = player.watchTime(wtOptions);
+    const h = window.__wt.handle || window.__wt;
+    h.addEventListener('syncerror', (e) => {
+      const d = e.detail || {};
+      window.__syncErrors.push(new Date().toISOString() + ' ' + (d.status || '') + ' ' + (d.message || String(d.error)));
+    });
   };
   window.__start = () => {
     window.__attach();

@@ -18,6 +18,16 @@ export const pageDo = {
   pauseFor: (page: Page, ms: number) => page.evaluate((ms) => (window as unknown as Win).__pauseFor(ms), ms),
   freezeOverlayFor: (page: Page, ms: number) =>
     page.evaluate((ms) => (window as unknown as Win).__freezeOverlayFor(ms), ms),
+  /** The plugin's `syncerror` events (time, status, message), for failure messages. */
+  syncErrors: (page: Page) => page.evaluate(() => (window as unknown as { __syncErrors: string[] }).__syncErrors),
+  /** Flushes until an upload succeeds (the plugin retries by itself too), at most `tries` times. */
+  flushUntilSynced: async (page: Page, tries = 40): Promise<boolean> => {
+    for (let i = 0; i < tries; i++) {
+      if (await pageDo.flush(page)) return true;
+      await page.waitForTimeout(250);
+    }
+    return false;
+  },
   marks: (page: Page) => page.evaluate(() => (window as unknown as Win).__marks),
   errors: (page: Page) => page.evaluate(() => (window as unknown as Win).__errors),
   currentMs: (page: Page) => page.evaluate(() => Math.round((window as unknown as Win).__player.currentTime() * 1000)),
