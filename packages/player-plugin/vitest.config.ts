@@ -6,7 +6,9 @@ export default defineConfig({
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
-    // Browser files each play real-time media; two at a time keeps a 2-core machine honest.
-    maxWorkers: 2,
+    // Browser files play real-time media in parallel pages already; one file at a time keeps a
+    // 2-core machine from starving the pages' timers (which would be measured as jumps).
+    maxWorkers: 1,
+    fileParallelism: false,
   },
 });

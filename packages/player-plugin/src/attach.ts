@@ -370,7 +370,14 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   /** Page exit: checkpoint the open section locally, then keepalive/beacon. */
   private exit(): void {
     if (this.live) return;
-    this.checkpoint(performance.now());
+    const now = performance.now();
+    // One fresh position first, so the open section reaches the moment of leaving.
+    const pos = this.signals.position();
+    if (!pos.paused && !this.target.seeking()) {
+      if (this.events) this.events.handle({ type: 'timeupdate', mediaMs: pos.mediaMs, wallMs: now, rate: pos.rate });
+      else this.ticks?.sample({ mediaMs: pos.mediaMs, wallMs: now, paused: false, rate: pos.rate });
+    }
+    this.checkpoint(now);
     this.sync?.exit();
   }
 

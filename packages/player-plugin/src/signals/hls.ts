@@ -33,7 +33,8 @@ const IN_FLIGHT_GRACE_MS = 250;
 export class HlsSignals {
   /** Bytes/s of the last completed fragment, null before the first. */
   lastThroughputBps: number | null = null;
-  private inFlight: LoadStatsLike | null = null;
+  /** The fragment loading now; its `stats` object is replaced by the loader's after FRAG_LOADING, so read it late. */
+  private inFlight: { stats?: LoadStatsLike } | null = null;
   private waiting = false;
   private readonly listeners: Array<[string, (event: string, data: any) => void]> = [];
 
@@ -42,7 +43,7 @@ export class HlsSignals {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.listen(EV.FRAG_LOADING, (_e, data) => {
-      if (data?.frag?.type === undefined || data.frag.type === 'main') this.inFlight = data?.frag?.stats ?? null;
+      if (data?.frag && (data.frag.type === undefined || data.frag.type === 'main')) this.inFlight = data.frag;
     });
     this.listen(EV.FRAG_LOADED, (_e, data) => {
       const stats: LoadStatsLike | undefined = data?.frag?.stats ?? data?.stats;
@@ -72,7 +73,7 @@ export class HlsSignals {
 
   /** Throughput to report at this poll: the slower of the last fragment and the one in flight. */
   throughputBps(): number | null {
-    const f = this.inFlight;
+    const f = this.inFlight?.stats;
     const start = f?.loading?.start;
     if (f && start !== undefined && start > 0) {
       const elapsed = this.now() - start;
