@@ -5,7 +5,8 @@
 (() => {
   const H = {};
   window.H = H;
-  const video = () => document.getElementById('v');
+  // video.js moves the id to its wrapper, so find the element itself.
+  const video = () => document.querySelector('video');
   const epoch = () => performance.timeOrigin + performance.now();
   H.handles = {};
   H.events = {};
@@ -107,13 +108,14 @@
     return v.duration;
   };
 
-  H.attach = (name, options) => {
+  H.attach = (name, options, how = 'script-tag') => {
     const o = { ...options };
     if (o.useHls) {
       o.hls = H.hls;
       delete o.useHls;
     }
-    const h = WatchTime.attach(video(), o);
+    const attach = how === 'esm' ? window.ESM.attachWatchTime : WatchTime.attach;
+    const h = attach(video(), o);
     H.handles[name] = h;
     H.events[name] = [];
     for (const type of ['sync', 'syncerror', 'progress', 'completed', 'stall'])

@@ -64,6 +64,15 @@ export class MediaServer {
     };
   }
 
+  /** Whole directories served as they are (the ESM build and what it imports). */
+  private trees(): Record<string, string> {
+    return {
+      '/esm/': join(packageDir, 'dist'),
+      '/core/': join(packageDir, '..', 'core', 'dist'),
+      '/zod/': dirname(require.resolve('zod/package.json')),
+    };
+  }
+
   /** Faults for one scenario: file name (e.g. `seg004.ts`) → fault. */
   setFaults(scenario: string, faults: Record<string, SegmentFault>): void {
     this.faults.set(scenario, new Map(Object.entries(faults)));
@@ -101,8 +110,26 @@ export class MediaServer {
       res.end(body);
       return;
     }
+    if (path === '/esm.html') {
+      // The ESM build straight from dist/, no bundler: an import map resolves the bare specifiers.
+      const importMap = { imports: { '@watchtime/core': '/core/index.js', zod: '/zod/index.js' } };
+      const body = `<!doctype html><html><head><meta charset="utf-8"><title>watchtime ESM</title>
+<script type="importmap">${JSON.stringify(importMap)}</script><script src="/harness.js"></script>
+<script type="module">import { attachWatchTime } from '/esm/index.js'; window.ESM = { attachWatchTime };</script>
+</head><body><video id="v" muted playsinline preload="auto" width="640" height="360"></video></body></html>`;
+      res.writeHead(200, { 'content-type': TYPES['.html'] as string, 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
     const lib = libs[path];
     if (lib) return this.sendFile(req, res, lib);
+    for (const [prefix, dir] of Object.entries(this.trees())) {
+      if (path.startsWith(prefix)) {
+        const rel = normalize(path.slice(prefix.length));
+        if (rel.startsWith('..')) break;
+        return this.sendFile(req, res, join(dir, rel));
+      }
+    }
     const m = /^\/media\/([\w.-]+)\/(.+)$/.exec(path);
     if (m) {
       const scenario = m[1] as string;
@@ -118,6 +145,18 @@ export class MediaServer {
       if (fault?.status) {
         res.writeHead(fault.status, { 'access-control-allow-origin': '*' }).end();
         this.log.push({ scenario, file, startedAt, endedAt: Date.now(), status: fault.status });
+        return;
+      }
+      if (file === 'live.m3u8') {
+        // The VOD playlist without its end: hls.js treats it as a live stream.
+        const vod = await readFile(join(this.mediaDir, dirname(rel), 'index.m3u8'), 'utf8');
+        const live = vod.replace(/#EXT-X-ENDLIST\s*/g, '').replace(/#EXT-X-PLAYLIST-TYPE:VOD\s*/g, '');
+        res.writeHead(200, {
+          'content-type': TYPES['.m3u8'] as string,
+          'cache-control': 'no-store',
+          'access-control-allow-origin': '*',
+        });
+        res.end(live);
         return;
       }
       await this.sendFile(req, res, join(this.mediaDir, rel));

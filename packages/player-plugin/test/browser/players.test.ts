@@ -1,0 +1,194 @@
+/**
+ * The three ways in: the script-tag bundle with video.js (auto-registered `watchTime` plugin),
+ * the ESM build loaded straight from dist/ by the browser, and a live stream (no sections, no
+ * stall detection, nothing sent). Plus: dispose leaves no listener, timer or frame callback.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Browser, launchBrowser, sleep } from './support/browser.js';
+import { compareBoundaries } from './support/compare.js';
+import { ContractStub } from './support/contract-stub.js';
+import { MediaServer } from './support/media-server.js';
+
+let browser: Browser;
+let media: MediaServer;
+
+beforeAll(async () => {
+  media = new MediaServer(inject('mediaDir'));
+  await media.start();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await media?.close();
+});
+
+type Runs = Array<[number, number]>;
+// biome-ignore lint/suspicious/noExplicitAny: the in-page harness and libraries are plain JS
+type Any = any;
+
+const viewing = [
+  { play: 1 },
+  { wait: 1200 },
+  { seekBy: 3000 },
+  { wait: 1000 },
+  { pause: 1 },
+  { wait: 300 },
+  { seek: 500 },
+  { play: 1 },
+  { wait: 800 },
+  { pause: 1 },
+];
+
+async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+  const page = await browser.newPage();
+  try {
+    return await fn(page);
+  } finally {
+    await page.close();
+  }
+}
+
+describe.concurrent('players', () => {
+  it('video.js 8: the bundle registers `watchTime`; player.watchTime() records the viewing; player.dispose() disposes it', () =>
+    withPage(async (page) => {
+      await page.goto(`${media.url}/page.html?libs=videojs`);
+      const registered = await page.evaluate(() => typeof (window as Any).videojs.getPlugin('watchTime'));
+      expect(registered).toBe('function');
+      await page.evaluate(async () => {
+        const w = window as Any;
+        const player = w.videojs('v', { muted: true, preload: 'auto' });
+        w.player = player;
+        player.src({ src: '/media/vjs/clip.mp4', type: 'video/mp4' });
+        await new Promise((r) => player.one('loadedmetadata', r));
+        const wt = player.watchTime({ videoId: 'vjs-1', storage: 'memory' });
+        w.vjsEvents = [];
+        wt.on('progress', () => w.vjsEvents.push('progress'));
+      });
+      const runs = (await page.evaluate((s) => (window as Any).H.run(s), viewing)) as Runs;
+      const result = (await page.evaluate(() => {
+        const wt = (window as Any).player.watchTime();
+        return { sections: wt.sections(), metrics: wt.metrics(), progress: (window as Any).vjsEvents.length };
+      })) as { sections: Runs; metrics: Any; progress: number };
+      const report = compareBoundaries(result.sections, runs);
+      console.log(
+        `[video.js] truth ${JSON.stringify(report.truth)} recorded ${JSON.stringify(report.recorded)} max error ${report.maxError} ms`,
+      );
+      expect(report.sameCount).toBe(true);
+      expect(report.maxError).toBeLessThanOrEqual(50);
+      expect(result.progress).toBeGreaterThan(0);
+      expect(result.metrics.seeks.length).toBe(2);
+      expect(result.metrics.startupMs).not.toBeNull();
+      // Disposing the player disposes the plugin: its handle stops recording.
+      const after = (await page.evaluate(async () => {
+        const w = window as Any;
+        const handle = w.player.watchTime().handle;
+        w.player.dispose();
+        await handle.dispose();
+        return { disposed: w.player.isDisposed(), sections: handle.sections() };
+      })) as { disposed: boolean; sections: Runs };
+      expect(after.disposed).toBe(true);
+      expect(after.sections).toEqual(result.sections);
+    }));
+
+  it('ESM build from dist/ (import map, no bundler) records like the bundle', () =>
+    withPage(async (page) => {
+      await page.goto(`${media.url}/esm.html`);
+      await page.waitForFunction(() => Boolean((window as Any).ESM));
+      await page.evaluate((src) => (window as Any).H.load({ src }), '/media/esm/clip.mp4');
+      await page.evaluate(() => (window as Any).H.attach('wt', { videoId: 'esm-1', storage: 'memory' }, 'esm'));
+      const runs = (await page.evaluate((s) => (window as Any).H.run(s), viewing)) as Runs;
+      const sections = (await page.evaluate(() => (window as Any).H.handles.wt.sections())) as Runs;
+      const report = compareBoundaries(sections, runs);
+      expect(report.sameCount).toBe(true);
+      expect(report.maxError).toBeLessThanOrEqual(50);
+    }));
+
+  it('dispose removes every listener, timer and frame callback it added, and flushes', () =>
+    withPage(async (page) => {
+      const stub = new ContractStub();
+      stub.tokens.set('tok-d', 'viewer-d');
+      await stub.start();
+      try {
+        await page.goto(`${media.url}/page.html`);
+        await page.evaluate((src) => (window as Any).H.load({ src }), '/media/dispose/clip.mp4');
+        const baseline = await page.evaluate(() => (window as Any).H.counts());
+        await page.evaluate((url) => {
+          const H = (window as Any).H;
+          const common = { viewerId: 'viewer-d', token: 'tok-d', endpoint: url, flushIntervalMs: 600_000 };
+          H.attach('events', { ...common, videoId: 'dispose-e' });
+          H.attach('ticks', { ...common, videoId: 'dispose-t', mode: 'ticks', tickMs: 100 });
+        }, stub.url);
+        await page.evaluate(() => Promise.all(Object.values((window as Any).H.handles).map((h: Any) => h.ready)));
+        const attached = await page.evaluate(() => (window as Any).H.counts());
+        expect(attached.listeners).toBeGreaterThan(baseline.listeners);
+        expect(attached.intervals).toBeGreaterThan(baseline.intervals);
+        await page.evaluate(() => (window as Any).H.run([{ play: 1 }, { wait: 1200 }]));
+        const counts = (await page.evaluate(async () => {
+          const H = (window as Any).H;
+          await Promise.all(Object.values(H.handles).map((h: Any) => h.dispose()));
+          // Remove the harness's own event recorders too, so only the plugin's remain to count.
+          return H.counts();
+        })) as Any;
+        // The harness keeps one listener per handle event type; handles are EventTargets of their own.
+        const harnessListeners = 2 * 5;
+        expect(counts.intervals).toBe(baseline.intervals);
+        expect(counts.timeouts).toBe(baseline.timeouts);
+        expect(counts.frames).toBe(baseline.frames);
+        expect(counts.listeners).toBe(baseline.listeners + harnessListeners);
+        // dispose flushed what was watched (the open section, closed at dispose).
+        expect(stub.sectionsOf('dispose-e', 'viewer-d').length).toBe(1);
+        expect(stub.sectionsOf('dispose-t', 'viewer-d').length).toBe(1);
+        // Nothing runs any more: more playback changes nothing.
+        const frozen = (await page.evaluate(async () => {
+          const H = (window as Any).H;
+          const before = H.handles.events.sections();
+          await new Promise((r) => setTimeout(r, 600));
+          return { before, after: H.handles.events.sections() };
+        })) as { before: Runs; after: Runs };
+        expect(frozen.after).toEqual(frozen.before);
+      } finally {
+        await stub.stop();
+      }
+    }));
+
+  it('live stream (infinite duration): no sections, no stalls, nothing sent', () =>
+    withPage(async (page) => {
+      const stub = new ContractStub();
+      stub.tokens.set('tok-live', 'viewer-l');
+      await stub.start();
+      try {
+        await page.goto(`${media.url}/page.html?libs=hls`);
+        const duration = await page.evaluate(
+          (src) => (window as Any).H.load({ kind: 'hls', src, hlsConfig: { liveDurationInfinity: true } }),
+          '/media/live/hls/live.m3u8',
+        );
+        expect(duration).toBe(Number.POSITIVE_INFINITY);
+        await page.evaluate((url) => {
+          (window as Any).H.attach('wt', {
+            videoId: 'live-1',
+            viewerId: 'viewer-l',
+            token: 'tok-live',
+            endpoint: url,
+            flushIntervalMs: 300,
+            useHls: true,
+          });
+        }, stub.url);
+        await page.evaluate(() => (window as Any).H.run([{ play: 1 }, { wait: 1500 }]));
+        const state = (await page.evaluate(async () => {
+          const h = (window as Any).H.handles.wt;
+          await h.flush();
+          return { sections: h.sections(), metrics: h.metrics(), t: document.querySelector('video')?.currentTime };
+        })) as { sections: Runs; metrics: Any; t: number };
+        await sleep(400);
+        expect(state.t).toBeGreaterThan(0);
+        expect(state.metrics.live).toBe(true);
+        expect(state.sections).toEqual([]);
+        expect(state.metrics.stallCount).toBe(0);
+        expect(stub.requests.filter((r) => r.method === 'PUT' || r.method === 'POST')).toEqual([]);
+      } finally {
+        await stub.stop();
+      }
+    }));
+});
