@@ -64,6 +64,8 @@ export interface MediaServer {
   /** Replace or add a page (path → HTML) while running. */
   setPage(path: string, html: string): void;
   setFaults(faults: SegmentFault[]): void;
+  /** Forget the log and the per-path call counts (a new scenario: `call: 1` is its first request). */
+  reset(): void;
   /** Records of requests for one segment, in arrival order. */
   segmentRequests(segment: number): RequestRecord[];
   close(): Promise<void>;
@@ -183,6 +185,10 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
     log,
     setPage: (path, html) => pages.set(path, html),
     setFaults: (f) => (faults = f),
+    reset: () => {
+      log.length = 0;
+      calls.clear();
+    },
     segmentRequests: (segment) => log.filter((r) => r.segment === segment),
     close: () =>
       new Promise<void>((r) => {

@@ -20,6 +20,7 @@ export interface HiddenScenarioResult {
   correlation: Correlation;
   overlay: { startRecMs: number; endRecMs: number };
   reportedStalls: number;
+  reportedDuringOverlay: number;
 }
 
 const iso = (wallMs: number) => new Date(wallMs).toISOString().replace('T', ' ').replace('Z', ' UTC');
@@ -27,7 +28,12 @@ const ms = (x: number | null | undefined) => (x === null || x === undefined ? '�
 const signed = (x: number | null | undefined) =>
   x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x))} ms`;
 
-export function renderReport(r: { stalls?: StallScenarioResult; hidden?: HiddenScenarioResult; when: Date }): string {
+export function renderReport(r: {
+  stalls?: StallScenarioResult;
+  hidden?: HiddenScenarioResult;
+  when: Date;
+  analyzer: string;
+}): string {
   const out = [
     '# watchtime end-to-end correlation report',
     '',
@@ -36,6 +42,7 @@ export function renderReport(r: { stalls?: StallScenarioResult; hidden?: HiddenS
     'media server holds chosen segments back; the page is screen-recorded (CDP screencast → 30 fps video);',
     'telemetry syncs to the real server; the analyzer finds the frozen ranges; `correlate` joins the two',
     'after estimating the clock offset from the anchors alone (truth: the first screencast frame).',
+    `Freeze pass: ${r.analyzer}.`,
     '',
   ];
   const s = r.stalls;
@@ -78,8 +85,8 @@ export function renderReport(r: { stalls?: StallScenarioResult; hidden?: HiddenS
     out.push(
       '## Hidden stutter (frozen overlay, the player keeps playing)',
       '',
-      `Overlay shown ${ms(h.overlay.startRecMs)} – ${ms(h.overlay.endRecMs)} (${ms(h.overlay.endRecMs - h.overlay.startRecMs)}); player-reported stalls: ${h.reportedStalls}.`,
-      `Clock offset error ${signed(c.offsetMs === null ? null : c.offsetMs - h.truthOffsetMs)} (${c.anchors} anchors: the user's pauses).`,
+      `Overlay shown ${ms(h.overlay.startRecMs)} – ${ms(h.overlay.endRecMs)} (${ms(h.overlay.endRecMs - h.overlay.startRecMs)}); stalls the player reported during it: ${h.reportedDuringOverlay}.`,
+      `Clock offset error ${signed(c.offsetMs === null ? null : c.offsetMs - h.truthOffsetMs)} (${c.anchors} anchors: ${h.reportedStalls} injected stalls, matched ${c.stalls.filter((m) => m.frozen).length}).`,
       `Found as hidden stutter: ${
         c.hiddenStutter.length === 0
           ? '**nothing**'
