@@ -3,7 +3,7 @@
  * an H.264 MP4 whose every frame differs (testsrc2's moving pattern plus a big frame counter)
  * and its HLS rendition with 1 s segments and a keyframe at every segment start.
  *
- * Files are cached in the OS temp dir under a key made of the parameters, written into a scratch
+ * Files are cached in the run's temp dir under a key made of the parameters, written into a scratch
  * dir first and renamed into place, so parallel or repeated runs never see a half-written set.
  */
 import { createHash } from 'node:crypto';
@@ -54,7 +54,9 @@ export function testMedia(options: MediaOptions = {}): Promise<TestMedia> {
     .slice(0, 12);
   let p = pending.get(key);
   if (!p) {
-    p = generate(o, font, join(tmpdir(), `watchtime-e2e-media-${key}`));
+    // Inside the run's temp dir (global-setup.ts: removed at the end); the OS temp dir otherwise.
+    const root = process.env.WATCHTIME_E2E_RUN_DIR ?? tmpdir();
+    p = generate(o, font, join(root, `watchtime-e2e-media-${key}`));
     pending.set(key, p);
   }
   return p;
