@@ -97,12 +97,20 @@ describe.concurrent('players', () => {
       await page.goto(`${media.url}/esm.html`);
       await page.waitForFunction(() => Boolean((window as Any).ESM));
       await page.evaluate((src) => (window as Any).H.load({ src }), '/media/esm/clip.mp4');
-      await page.evaluate(() => (window as Any).H.attach('wt', { videoId: 'esm-1', storage: 'memory' }, 'esm'));
+      await page.evaluate(() =>
+        (window as Any).H.attach('wt', { videoId: 'esm-1', storage: 'memory', completeAt: 0.05 }, 'esm'),
+      );
       const runs = (await page.evaluate((s) => (window as Any).H.run(s), viewing)) as Runs;
       const sections = (await page.evaluate(() => (window as Any).H.handles.wt.sections())) as Runs;
       const report = compareBoundaries(sections, runs);
       expect(report.sameCount).toBe(true);
       expect(report.maxError).toBeLessThanOrEqual(50);
+      // 2 s of a 20 s clip is past completeAt 0.05: `completed` fired, once.
+      const completed = (await page.evaluate(() =>
+        (window as Any).H.events.wt.filter((e: Any) => e.type === 'completed'),
+      )) as Any[];
+      expect(completed.length).toBe(1);
+      expect(completed[0].detail.coverage).toBeGreaterThanOrEqual(0.05);
     }));
 
   it('dispose removes every listener, timer and frame callback it added, and flushes', () =>

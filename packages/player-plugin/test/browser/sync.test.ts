@@ -130,6 +130,12 @@ describe.concurrent('sync', () => {
       expect(report.sameCount).toBe(true);
       expect(report.maxError).toBeLessThanOrEqual(50);
       expect(await H(page, (h) => h.handles.wt.metrics().unsentSections)).toBe(0);
+      // The last `sync` event carries the server's merged whole, folded into the handle's state.
+      const lastSync = (await H(page, (h) => h.events.wt.filter((e: any) => e.type === 'sync').pop()?.detail)) as {
+        sections: Runs;
+      };
+      expect(lastSync.sections).toEqual(stored);
+      expect(await H(page, (h) => h.handles.wt.sections())).toEqual(stored);
 
       // The session document of the second page view reached the server too.
       const session = await fetch(`${url}/v1/sessions/session-offline-1`, {
