@@ -1,0 +1,15 @@
+// The server under load, in its own process (as in production: the load generator never shares
+// the server's event loop). Prints its URL, closes on SIGTERM.
+import { startServer } from '../dist/index.js';
+
+const [store, location, secret] = process.argv.slice(2);
+const server = await startServer({
+  port: 0,
+  ...(store === 'postgres' ? { databaseUrl: location } : { dataDir: location }),
+  config: { jwtSecret: secret },
+});
+process.stdout.write(`${server.url}\n`);
+process.once('SIGTERM', async () => {
+  await server.close();
+  process.exit(0);
+});
