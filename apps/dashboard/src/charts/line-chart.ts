@@ -11,10 +11,10 @@ export interface StepChartOptions {
   yLabel: string;
   /** Formats x values on the axis and in the legend. */
   xFormat: (x: number) => string;
-  signal: AbortSignal;
-  height?: number;
   /** Tick steps the x axis may use (e.g. whole seconds and minutes for media time). */
   xIncrs?: number[];
+  signal: AbortSignal;
+  height?: number;
 }
 
 export function stepChart(container: HTMLElement, o: StepChartOptions): void {
@@ -30,6 +30,7 @@ export function stepChart(container: HTMLElement, o: StepChartOptions): void {
       {
         label: o.xLabel,
         values: (_u, splits) => splits.map(o.xFormat),
+        ...(o.xIncrs ? { incrs: o.xIncrs } : {}),
         stroke: '#475569',
         grid: { stroke: '#e2e8f0' },
       },

@@ -48,8 +48,9 @@ export function retentionView(r: RetentionAnswer, viewersTotal: number, signal: 
   requestAnimationFrame(() => {
     if (signal.aborted) return;
     stepChart(chart, {
-      x: r.viewers.map((_, b) => b * r.bucketMs),
-      y: r.viewers,
+      // One point per bucket start, plus the end of the last bucket so its step is drawn too.
+      x: [...r.viewers.map((_, b) => b * r.bucketMs), r.viewers.length * r.bucketMs],
+      y: [...r.viewers, r.viewers[r.viewers.length - 1] ?? 0],
       xLabel: 'Media time',
       yLabel: 'Viewers',
       xFormat: (ms) => f.clock(ms),
