@@ -203,9 +203,14 @@ describe.skipIf(parts.missing.length > 0)(titled('correlation of telemetry with 
     expect(c.startup.perceivedMs).not.toBeNull();
 
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    const stored = await wt.api<{ sessionId: string; frames: number }>('GET', `/v1/recordings/${posted.body.id}`);
+    const stored = await wt.api<{ sessionId: string; frames: number; correlation?: Correlation }>(
+      'GET',
+      `/v1/recordings/${posted.body.id}`,
+    );
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ sessionId: run.sessionId, frames: freeze.frames });
+    // The correlation travels with the recording (the payload schema is open), for the dashboard.
+    expect(stored.body.correlation?.offsetMs).toBe(c.offsetMs);
   });
 
   it('finds a frozen overlay the player never reported as hidden stutter', async () => {
