@@ -3,7 +3,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FrameSource, type FrameSourceOptions } from './frames/frame-source.js';
+import { FrameSource, type FrameSourceOptions, probeVideo } from './frames/frame-source.js';
 import { FreezeDetector, type FreezeOptions, type FreezeReport } from './freeze/freeze-detector.js';
 import { encodePng, type Image } from './images/png.js';
 import {
@@ -45,19 +45,18 @@ export async function analyzeFreeze(
   options: FreezePassOptions = {},
   progress?: Progress,
 ): Promise<FreezeAnalysis> {
-  const probe = await FrameSource.open(path, { width: options.width, crop: options.crop, ignore: options.ignore });
+  const info = await probeVideo(path);
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new Error(`--every must be a whole number ≥ 1, got ${every}`);
-  const fps = (options.fps ?? probe.fps) / every;
-  const source = await FrameSource.open(path, {
+  const source = FrameSource.fromInfo(info, {
     width: options.width,
     pixelFormat: options.pixelFormat ?? 'rgb24',
-    fps,
+    fps: (options.fps ?? info.fps) / every,
     crop: options.crop,
     ignore: options.ignore,
     keyframesOnly: options.keyframesOnly,
   });
-  const detector = new FreezeDetector(source.fps, source.channels, { ...options, keepCurves: true });
+  const detector = new FreezeDetector(source.fps, source.channels, { ...options, keepCurves: options.thumbnails });
   for await (const frame of source.frames()) {
     detector.push(frame);
     progress?.(frame.index + 1, source.expectedFrames);
@@ -110,11 +109,11 @@ export interface StagesAnalysis {
 }
 
 export async function stagesSource(path: string, options: StagesPassOptions): Promise<FrameSource> {
-  const probe = await FrameSource.open(path, { width: 0 });
+  const info = await probeVideo(path);
   const rate = options.compressRate ?? STAGE_DEFAULTS.compressRate;
   if (!(rate > 0 && rate <= 1)) throw new Error(`compressRate must be in (0, 1], got ${rate}`);
-  const width = options.width ?? Math.max(16, Math.round(probe.info.width * rate));
-  return FrameSource.open(path, {
+  const width = options.width ?? Math.max(16, Math.round(info.width * rate));
+  return FrameSource.fromInfo(info, {
     width,
     pixelFormat: 'gray',
     fps: options.fps,

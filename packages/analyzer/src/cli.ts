@@ -12,9 +12,6 @@ import {
   type StagesPassOptions,
   saveStageFrames,
 } from './analyze.js';
-import { initBackend } from './classify/backend.js';
-import { Classifier, readLabelledFolder, train } from './classify/model.js';
-import { classifyVideo, parseTruth, screenTime, stageTiming, sweep } from './classify/video.js';
 import { duration, list, num, type Parsed, parseArgs, str, UsageError } from './cli/args.js';
 import { progressReporter } from './cli/progress.js';
 import { parseRegion } from './frames/regions.js';
@@ -27,7 +24,7 @@ export interface Io {
   err: NodeJS.WriteStream;
 }
 
-const BOOLEANS = new Set(['json', 'help', 'quiet', 'keyframes', 'gray']);
+const BOOLEANS = new Set(['json', 'help', 'quiet', 'keyframes', 'gray', 'still']);
 
 const COMMON = `  --json              print the result as JSON on stdout
   --report FILE       write one self-contained HTML report
@@ -67,6 +64,7 @@ Per frame pair: |difference| → gray (0.3R + 0.59G + 0.11B) → max (or mean) �
                       (default ${FREEZE_DEFAULTS.meanThreshold}; accepts freezedetect-style "-60dB")
   --threshold T       threshold of the chosen rule
   --drift D|off       max |signed mean difference| to the run's first frame (default ${FREEZE_DEFAULTS.driftLimit}); "off" = seed literal
+  --still             also report "still" ranges under the mean rule (a spinner on a frozen page)
   --every N           compare every N-th frame
   --keyframes         compare key frames only
   --gray              let ffmpeg convert to gray (faster; difference of luma instead of the seed's rgb rule)
@@ -188,6 +186,16 @@ export async function main(
 
 class NotImplemented extends Error {}
 
+/** TensorFlow.js takes a while to load: only the classifier commands pay for it. */
+async function classifier() {
+  const [backend, model, video] = await Promise.all([
+    import('./classify/backend.js'),
+    import('./classify/model.js'),
+    import('./classify/video.js'),
+  ]);
+  return { ...backend, ...model, ...video };
+}
+
 async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: number) => void): Promise<void> {
   const reportFile = str(p.flags, 'report');
   switch (cmd) {
@@ -208,6 +216,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
           driftLimit: drift === 'off' ? Number.POSITIVE_INFINITY : drift ? Number(drift) : undefined,
           every,
           keyframesOnly: p.flags.has('keyframes'),
+          still: p.flags.has('still'),
           pixelFormat: p.flags.has('gray') ? 'gray' : 'rgb24',
           thumbnails: Boolean(reportFile),
         },
@@ -233,7 +242,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
             ],
             tracks: [
               { name: 'frozen', color: '#d33', ranges: result.frozen },
-              { name: 'still (mean)', color: '#e90', ranges: result.still },
+              { name: 'still (mean)', color: '#e90', ranges: result.still ?? [] },
             ],
             curves: curves
               ? [
@@ -352,6 +361,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
       return;
     }
     case 'train': {
+      const { readLabelledFolder, initBackend, train } = await classifier();
       const folder = need(p, cmd, 'folder');
       const modelDir = needFlag(p, 'model', cmd);
       const samples = await readLabelledFolder(folder);
@@ -382,6 +392,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
     }
     case 'classify':
     case 'timing': {
+      const { Classifier, classifyVideo, stageTiming } = await classifier();
       const video = need(p, cmd);
       const model = await Classifier.load(needFlag(p, 'model', cmd));
       const from = cmd === 'timing' ? needFlag(p, 'from', cmd) : '';
@@ -432,6 +443,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
       return;
     }
     case 'sweep': {
+      const { Classifier, parseTruth, sweep } = await classifier();
       const video = need(p, cmd);
       const truthFile = needFlag(p, 'truth', cmd);
       let truthJson: unknown;
@@ -464,6 +476,7 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
       return;
     }
     case 'screentime': {
+      const { Classifier, screenTime } = await classifier();
       const video = need(p, cmd);
       const model = await Classifier.load(needFlag(p, 'model', cmd));
       const every = str(p.flags, 'every');

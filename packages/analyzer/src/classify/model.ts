@@ -268,7 +268,10 @@ export async function train(samples: Sample[], options: TrainOptions = {}): Prom
   };
   // Shuffle once with the seeded PRNG (tfjs' own shuffle uses Math.random): same data, same model.
   const rnd = mulberry((options.seed ?? 1) + 7);
-  const shuffled = tr.map((r) => ({ r, k: rnd() })).sort((a, b) => a.k - b.k).map((e) => e.r);
+  const shuffled = tr
+    .map((r) => ({ r, k: rnd() }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.r);
   const trainT = toTensors(shuffled);
   const weightsByLabel = classWeights(
     tr.map((r) => r.label),

@@ -168,6 +168,11 @@ export class FrameSource {
     return new FrameSource(await probeVideo(path), options);
   }
 
+  /** A source over an already probed video (saves an ffprobe run). */
+  static fromInfo(info: VideoInfo, options: FrameSourceOptions = {}): FrameSource {
+    return new FrameSource(info, options);
+  }
+
   get frameBytes(): number {
     return this.width * this.height * this.channels;
   }

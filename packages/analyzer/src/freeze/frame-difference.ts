@@ -75,3 +75,48 @@ export function anchorDifference(
   }
   return { max, signedMean: n ? signed / n : 0 };
 }
+
+/**
+ * The same scan, stopping early once the pair is certainly "changed" under every rule in use:
+ * max gray > maxLimit and total gray > meanLimit × pixels (pass −1 for a rule not in use).
+ * Returns null on an early stop, else the full Difference. Moving video exits within a few pixels;
+ * only pairs that look identical pay for the whole frame — that keeps the JS side of a pass tiny.
+ */
+export function differenceWithin(
+  a: Uint8Array,
+  b: Uint8Array,
+  channels: number,
+  maxLimit: number,
+  meanLimit: number,
+): Difference | null {
+  const n = a.length;
+  let max = 0;
+  let sum = 0;
+  let signed = 0;
+  if (channels === 3) {
+    const px = n / 3;
+    const maxL = maxLimit < 0 ? -1 : maxLimit * 100;
+    const sumL = meanLimit < 0 ? -1 : meanLimit * 100 * px;
+    for (let i = 0; i < n; i += 3) {
+      const dr = b[i]! - a[i]!;
+      const dg = b[i + 1]! - a[i + 1]!;
+      const db = b[i + 2]! - a[i + 2]!;
+      signed += 30 * dr + 59 * dg + 11 * db;
+      const g = 30 * (dr < 0 ? -dr : dr) + 59 * (dg < 0 ? -dg : dg) + 11 * (db < 0 ? -db : db);
+      sum += g;
+      if (g > max) max = g;
+      if (max > maxL && sum > sumL) return null;
+    }
+    return { max: max / 100, mean: px ? sum / 100 / px : 0, signedMean: px ? signed / 100 / px : 0 };
+  }
+  const sumL = meanLimit < 0 ? -1 : meanLimit * n;
+  for (let i = 0; i < n; i++) {
+    const d = b[i]! - a[i]!;
+    signed += d;
+    const g = d < 0 ? -d : d;
+    sum += g;
+    if (g > max) max = g;
+    if (max > maxLimit && sum > sumL) return null;
+  }
+  return { max, mean: n ? sum / n : 0, signedMean: n ? signed / n : 0 };
+}

@@ -70,6 +70,31 @@ describe('FreezeDetector (seed 003)', () => {
     );
   });
 
+  it('the early-exit scan decides exactly like the full scan (any rule, thresholds, drift)', () => {
+    fc.assert(
+      fc.property(
+        frameSeq,
+        fc.constantFrom<'max' | 'mean'>('max', 'mean'),
+        fc.constantFrom(1, 40),
+        fc.constantFrom(0.5, 2, Infinity),
+        (frames, rule, t, drift) => {
+          const opts = { rule, maxThreshold: t, meanThreshold: t / 10, driftLimit: drift };
+          const fast = new FreezeDetector(30, 3, { ...opts, still: true });
+          const full = new FreezeDetector(30, 3, { ...opts, keepCurves: true });
+          frames.forEach((data, index) => {
+            fast.push({ index, data });
+            full.push({ index, data });
+          });
+          expect(fast.array1(rule)).toEqual(full.array1(rule));
+          expect(fast.array1('mean')).toEqual(full.array1('mean'));
+          const { curves, ...rest } = full.result();
+          expect(fast.result()).toEqual(rest);
+          expect(curves!.max).toHaveLength(frames.length);
+        },
+      ),
+    );
+  });
+
   it('array 2 (stutter seconds) matches the seed loop for any array 1 and fps', () => {
     fc.assert(
       fc.property(
@@ -140,12 +165,17 @@ describe('FreezeDetector (seed 003)', () => {
       return f;
     });
     const d = new FreezeDetector(30, 3, { rule: 'mean' });
+    const m = new FreezeDetector(30, 3, { rule: 'max', still: true });
     frames.forEach((data, index) => {
       d.push({ index, data });
+      m.push({ index, data });
     });
     const r = d.result();
     expect(r.frozen).toEqual([{ startFrame: 1, endFrame: 7, startMs: 33, endMs: 267 }]);
-    expect(d.array1('max')).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(m.array1('max')).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(m.result().frozen).toEqual([]);
+    expect(m.result().still).toEqual(r.frozen);
+    expect(() => d.array1('max')).toThrow(/not tracked/);
   });
 
   it('parses freezedetect-style dB thresholds', () => {

@@ -10,7 +10,7 @@
  */
 import type { FrameRange } from '@watchtime/core';
 import type { Frame } from '../frames/frame-source.js';
-import { anchorDifference, frameDifference } from './frame-difference.js';
+import { anchorDifference, differenceWithin, frameDifference } from './frame-difference.js';
 
 export type FreezeRule = 'max' | 'mean';
 
@@ -22,8 +22,10 @@ export interface FreezeOptions {
   meanThreshold?: number;
   /** |signed mean difference| to the run's first frame allowed inside a run; Infinity = the seed's literal rule. */
   driftLimit?: number;
-  /** Keep per-pair difference curves for reports (a few bytes per frame). */
+  /** Keep per-pair difference curves for reports (a few bytes per frame; every pair is fully scanned). */
   keepCurves?: boolean;
+  /** Also report `still` ranges under the mean rule when the rule is 'max' (implied by keepCurves). */
+  still?: boolean;
 }
 
 export const FREEZE_DEFAULTS = { rule: 'max', maxThreshold: 40, meanThreshold: 2, driftLimit: 1 } as const;
@@ -33,8 +35,8 @@ export interface FreezeReport {
   frames: number;
   rule: FreezeRule;
   frozen: FrameRange[];
-  /** Runs of still frames under the mean rule (a spinner on a frozen page shows up here). */
-  still: FrameRange[];
+  /** Runs of still frames under the mean rule (a spinner on a frozen page shows up here), when tracked. */
+  still?: FrameRange[];
   identicalFrameRatio: number;
   stutterCount: number;
   stutterMs: number;
@@ -95,6 +97,8 @@ export class FreezeDetector {
   private readonly meanThreshold: number;
   private readonly driftLimit: number;
   private readonly keepCurves: boolean;
+  private readonly trackMax: boolean;
+  private readonly trackMean: boolean;
   private prev: Uint8Array | undefined;
   /** First frame of the current run, per rule (max, mean). */
   private anchorMax: Uint8Array | undefined;
@@ -115,6 +119,8 @@ export class FreezeDetector {
     this.meanThreshold = options.meanThreshold ?? FREEZE_DEFAULTS.meanThreshold;
     this.driftLimit = options.driftLimit ?? FREEZE_DEFAULTS.driftLimit;
     this.keepCurves = options.keepCurves ?? false;
+    this.trackMax = this.rule === 'max' || this.keepCurves;
+    this.trackMean = this.rule === 'mean' || this.keepCurves || (options.still ?? false);
   }
 
   push(frame: Pick<Frame, 'index' | 'data'>): void {
@@ -122,36 +128,63 @@ export class FreezeDetector {
     this.index.push(frame.index);
     if (!this.prev) {
       this.prev = this.anchorMax = this.anchorMean = cur;
-      this.a1max.push(1);
-      this.a1mean.push(1);
+      if (this.trackMax) this.a1max.push(1);
+      if (this.trackMean) this.a1mean.push(1);
       if (this.keepCurves) {
         this.curveMax.push(0);
         this.curveMean.push(0);
       }
       return;
     }
-    const d = frameDifference(this.prev, cur, this.channels);
+    // Bit-identical to the previous frame (a decoder's skipped blocks): memcmp instead of a scan.
+    // Then it is identical under every rule, and its drift to the run's start equals the previous
+    // frame's, which already passed — so both checks are settled without touching a pixel.
+    if (bytesEqual(this.prev, cur)) {
+      if (this.keepCurves) {
+        this.curveMax.push(0);
+        this.curveMean.push(0);
+      }
+      if (this.trackMax) this.a1max.push(0);
+      if (this.trackMean) this.a1mean.push(0);
+      this.prev = cur;
+      return;
+    }
+    const d = this.keepCurves
+      ? frameDifference(this.prev, cur, this.channels)
+      : differenceWithin(
+          this.prev,
+          cur,
+          this.channels,
+          this.trackMax ? this.maxThreshold : -1,
+          this.trackMean ? this.meanThreshold : -1,
+        );
     if (this.keepCurves) {
-      this.curveMax.push(d.max);
-      this.curveMean.push(d.mean);
+      this.curveMax.push(d!.max);
+      this.curveMean.push(d!.mean);
     }
     // The anchor check runs only when the adjacent pair already looks identical.
     const anchorOk = (anchor: Uint8Array | undefined, checkMax: boolean) => {
       if (this.driftLimit === Infinity) return true;
-      const a = anchor === this.prev ? d : anchorDifference(anchor!, cur, this.channels);
+      const a = anchor === this.prev ? d! : anchorDifference(anchor!, cur, this.channels);
       return Math.abs(a.signedMean) <= this.driftLimit && (!checkMax || a.max <= this.maxThreshold);
     };
-    const sameMax = d.max <= this.maxThreshold && anchorOk(this.anchorMax, true);
-    const sameMean = d.mean <= this.meanThreshold && anchorOk(this.anchorMean, false);
-    this.a1max.push(sameMax ? 0 : 1);
-    this.a1mean.push(sameMean ? 0 : 1);
-    if (!sameMax) this.anchorMax = cur;
-    if (!sameMean) this.anchorMean = cur;
+    if (this.trackMax) {
+      const same = d !== null && d.max <= this.maxThreshold && anchorOk(this.anchorMax, true);
+      this.a1max.push(same ? 0 : 1);
+      if (!same) this.anchorMax = cur;
+    }
+    if (this.trackMean) {
+      const same = d !== null && d.mean <= this.meanThreshold && anchorOk(this.anchorMean, false);
+      this.a1mean.push(same ? 0 : 1);
+      if (!same) this.anchorMean = cur;
+    }
     this.prev = cur;
   }
 
   /** Array 1 under the chosen rule (a copy). */
   array1(rule: FreezeRule = this.rule): number[] {
+    if (!(rule === 'max' ? this.trackMax : this.trackMean))
+      throw new Error(`the ${rule} rule was not tracked in this pass`);
     return (rule === 'max' ? this.a1max : this.a1mean).slice();
   }
 
@@ -169,12 +202,12 @@ export class FreezeDetector {
       frames: a,
       rule: this.rule,
       frozen: this.ranges(array1),
-      still: this.ranges(this.a1mean),
       identicalFrameRatio: a ? 1 - b / a : 0,
       stutterCount: a - b,
       stutterMs: seconds.length * 1000,
       stutterSeconds: seconds,
     };
+    if (this.trackMean) report.still = this.ranges(this.a1mean);
     if (this.keepCurves) report.curves = { max: this.curveMax.slice(), mean: this.curveMean.slice() };
     return report;
   }
@@ -182,6 +215,13 @@ export class FreezeDetector {
   private ranges(array1: number[]): FrameRange[] {
     return zeroRuns(array1).map(([s, e]) => rangeOf(this.index[s]!, this.index[e]!, this.index[e + 1], this.fps));
   }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 /** A frame range: endMs is the time of the first frame after the run (or last frame + one frame). */

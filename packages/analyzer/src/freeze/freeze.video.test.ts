@@ -17,7 +17,7 @@ afterAll(() => cleanup());
 
 async function array1Of(path: string, rule: 'max' | 'mean' = 'max') {
   const src = await FrameSource.open(path);
-  const d = new FreezeDetector(src.fps, src.channels, { rule });
+  const d = new FreezeDetector(src.fps, src.channels, { rule, still: true });
   for await (const f of src.frames()) d.push(f);
   return { array1: d.array1(), result: d.result() };
 }

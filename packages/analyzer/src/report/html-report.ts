@@ -44,28 +44,32 @@ export interface ReportInput {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const W = 1000;
+/** Label column of the timeline; curves start at the same x so both share one time axis. */
+const LEFT = 110;
 
 function timeline(tracks: ReportTrack[], frames: number, fps: number): string {
   const rowH = 22;
+  const left = LEFT;
+  const span = W - left;
   const h = tracks.length * rowH + 24;
-  const x = (f: number) => ((f / Math.max(1, frames)) * W).toFixed(1);
+  const x = (f: number) => left + (f / Math.max(1, frames)) * span;
   const rows = tracks
     .map((t, k) => {
       const y = k * rowH;
       const rects = t.ranges
         .map((r) => {
-          const w = Math.max(1, ((r.endFrame + 1 - r.startFrame) / Math.max(1, frames)) * W).toFixed(1);
-          return `<rect x="${x(r.startFrame)}" y="${y + 2}" width="${w}" height="${rowH - 6}" fill="${t.color}"><title>${esc(t.name)} ${r.startFrame}–${r.endFrame} (${r.startMs}–${r.endMs} ms)</title></rect>`;
+          const w = Math.max(1, ((r.endFrame + 1 - r.startFrame) / Math.max(1, frames)) * span);
+          return `<rect x="${x(r.startFrame).toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${t.color}" stroke="#fff" stroke-width="1"><title>${esc(t.name)} ${r.startFrame}–${r.endFrame} (${r.startMs}–${r.endMs} ms)</title></rect>`;
         })
         .join('');
       return `<text x="4" y="${y + 15}" font-size="11" fill="#333">${esc(t.name)}</text>${rects}`;
     })
     .join('');
   const seconds = frames / fps;
-  const step = seconds > 120 ? 30 : seconds > 30 ? 5 : 1;
+  const step = seconds > 600 ? 60 : seconds > 120 ? 30 : seconds > 30 ? 5 : 1;
   let ticks = '';
   for (let s = 0; s <= seconds; s += step) {
-    const tx = ((s * fps) / Math.max(1, frames)) * W;
+    const tx = x(s * fps);
     ticks += `<line x1="${tx}" y1="0" x2="${tx}" y2="${h - 18}" stroke="#ddd"/><text x="${tx + 2}" y="${h - 6}" font-size="10" fill="#666">${s}s</text>`;
   }
   return `<svg viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="timeline">${ticks}${rows}</svg>`;
@@ -87,14 +91,14 @@ function curve(c: ReportCurve): string {
       lo = Math.min(lo, c.values[i]!);
       hi = Math.max(hi, c.values[i]!);
     }
-    const px = ((col / Math.max(1, cols - 1)) * W).toFixed(1);
+    const px = (LEFT + (col / Math.max(1, cols - 1)) * (W - LEFT)).toFixed(1);
     pts.push(`${px},${y(hi)}`, `${px},${y(lo)}`);
   }
   const thr =
     c.threshold === undefined
       ? ''
-      : `<line x1="0" x2="${W}" y1="${y(c.threshold)}" y2="${y(c.threshold)}" stroke="#c33" stroke-dasharray="4 3"/><text x="${W - 4}" y="${Number(y(c.threshold)) - 3}" text-anchor="end" font-size="10" fill="#c33">${c.threshold}</text>`;
-  return `<figure><figcaption>${esc(c.name)}</figcaption><svg viewBox="0 0 ${W} ${h}" width="100%" preserveAspectRatio="none" role="img" aria-label="${esc(c.name)}"><rect width="${W}" height="${h}" fill="#fafafa"/>${thr}<polyline fill="none" stroke="${c.color}" stroke-width="1" points="${pts.join(' ')}"/></svg></figure>`;
+      : `<line x1="${LEFT}" x2="${W}" y1="${y(c.threshold)}" y2="${y(c.threshold)}" stroke="#c33" stroke-dasharray="4 3"/><text x="${W - 4}" y="${Math.max(10, Number(y(c.threshold)) - 3)}" text-anchor="end" font-size="10" fill="#c33">threshold ${c.threshold}</text>`;
+  return `<figure><figcaption>${esc(c.name)}</figcaption><svg viewBox="0 0 ${W} ${h}" width="100%" preserveAspectRatio="none" role="img" aria-label="${esc(c.name)}"><rect x="${LEFT}" width="${W - LEFT}" height="${h}" fill="#fafafa"/><text x="4" y="12" font-size="10" fill="#666">${c.max}</text><text x="4" y="${h - 2}" font-size="10" fill="#666">${c.min}</text>${thr}<polyline fill="none" stroke="${c.color}" stroke-width="1" points="${pts.join(' ')}"/></svg></figure>`;
 }
 
 export function renderReport(r: ReportInput): string {

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/** Screenshots an HTML report with the system Chromium (docs/report.png in the README). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const [input, output = 'docs/report.png'] = process.argv.slice(2);
+if (!input) throw new Error('usage: screenshot-report.mjs <report.html> [out.png]');
+const profile = await mkdtemp(join(tmpdir(), 'watchtime-shot-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+  viewport: { width: 1000, height: 700 },
+  deviceScaleFactor: 1,
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(pathToFileURL(resolve(input)).href);
+  await page.screenshot({ path: output, fullPage: true });
+  console.log(`wrote ${output}`);
+} finally {
+  await browser.close();
+  await rm(profile, { recursive: true, force: true });
+}
