@@ -1,6 +1,6 @@
 // `npm start`: the watchtime server on the embedded default (PGlite in ./.watchtime, port 8080 or
-// PORT), printing the URL, the analyst login and a demo viewer token. The old core demo stays
-// available as `node scripts/demo.mjs`.
+// PORT), seeding demo data on first start, printing the URL, the analyst login and a demo viewer
+// token. The old core demo stays available as `node scripts/demo.mjs`.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -10,4 +10,4 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { runCli } = await import(cli);
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(['--demo', ...process.argv.slice(2)]);

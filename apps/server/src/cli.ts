@@ -8,16 +8,18 @@ import { parseArgs } from 'node:util';
 import { mintToken, parseTtl } from './auth/tokens.js';
 import { parseOrigins } from './config.js';
 import { DEFAULT_DATA_DIR, loadOrCreateSecrets } from './embedded.js';
+import { DEMO_VIDEOS, seedDemoIfEmpty } from './seed.js';
 import { type RunningServer, startServer } from './server.js';
 
 export const HELP = `watchtime-server — the watchtime merge API, analytics and dashboard
 
 Usage:
-  watchtime-server [--port N] [--host H] [--data-dir DIR] [--database-url URL]
+  watchtime-server [--port N] [--host H] [--data-dir DIR] [--database-url URL] [--demo]
   watchtime-server token --viewer ID [--analyst] [--ttl 1h] [--data-dir DIR]
   watchtime-server worker --database-url URL     (not available yet: issue 9)
   watchtime-server --help
 
+--demo seeds demo videos, viewers and sessions when the store is empty (npm start does).
 Stores: PGlite in DIR/pglite (default DIR: ./${DEFAULT_DATA_DIR}), or PostgreSQL with --database-url.
 
 Environment:
@@ -58,6 +60,7 @@ export async function serveFromArgs(argv: string[], io: CliIo = defaultIo): Prom
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      demo: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -80,6 +83,11 @@ export async function serveFromArgs(argv: string[], io: CliIo = defaultIo): Prom
       rateLimit: { burst: burst ?? 300, refillPerSec: refill ?? 5 },
     },
   });
+  if (values.demo) {
+    io.out('seeding demo data through the merge path (first start only)…');
+    const records = await seedDemoIfEmpty(server.db);
+    io.out(records > 0 ? `  seeded ${records} viewer records on ${DEMO_VIDEOS.length} videos` : '  store not empty: no demo data added');
+  }
   const viewer = await mintToken({ sub: 'demo-viewer', ttlSec: 7 * 86400 }, secrets.jwtSecret);
   io.out(`watchtime server listening on ${server.url}`);
   io.out(`  store:           ${server.db.kind} (${server.db.location})`);

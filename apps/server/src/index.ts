@@ -6,3 +6,4 @@ export { fromMultirange, toMultirange } from './db/multirange.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
 export { HELP, runCli, serveFromArgs } from './cli.js';
 export { DEFAULT_DATA_DIR, loadOrCreateSecrets, type Secrets } from './embedded.js';
+export { DEMO_VIDEOS, type SeedOptions, seedDemo, seedDemoIfEmpty } from './seed.js';

@@ -58,7 +58,7 @@ describe.each(STORES)('retention on %s', (kind) => {
           [100, 1000].map((b) => ({ n: b, ...retention(sets, durationMs, b) })),
         );
       }),
-      { numRuns: kind === 'pglite' ? 30 : 30 },
+      { numRuns: 20 },
     );
   });
 

@@ -54,7 +54,7 @@ describe.each(STORES)('sections on %s', (kind) => {
         expect(last?.sections).toEqual(expected);
         expect(last?.watchedMs).toBe(totalMs(expected));
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
