@@ -10,5 +10,7 @@ export default defineConfig({
     // 2-core machine from starving the pages' timers (which would be measured as jumps).
     maxWorkers: 1,
     fileParallelism: false,
+    // At most two scenario pages play at once.
+    maxConcurrency: 2,
   },
 });

@@ -65,6 +65,8 @@ export class MediaSignals {
   private waitingSincePoll = false;
   /** Position at the last pause, until a seek: a paused playhead cannot move, so play resumes here. */
   private pausedAtMs: number | null = null;
+  /** A `seeking` has been passed on for the seek in progress. */
+  private seekForwarded = false;
   private disposed = false;
   private readonly now: () => number;
 
@@ -85,6 +87,17 @@ export class MediaSignals {
           // A timeupdate while seeking already carries the target; the recorder ignores it.
           if (type === 'timeupdate' && t.seeking()) return;
           let mediaMs = t.currentTime() * 1000;
+          if (type === 'seeking') this.seekForwarded = true;
+          else if (type === 'seeked') this.seekForwarded = false;
+          else if (t.seeking() && !this.seekForwarded) {
+            // The element is already seeking (currentTime reads the target) but its `seeking`
+            // event is still queued behind this one — e.g. a ratechange set just before the
+            // seek. Announce the seek first, or the target would be read as a position reached
+            // by playing.
+            this.seekForwarded = true;
+            this.pausedAtMs = null;
+            this.sink.mediaEvent({ type: 'seeking', mediaMs, wallMs: this.now(), rate: t.playbackRate() });
+          }
           if (type === 'pause') this.pausedAtMs = mediaMs;
           else if (type === 'seeking') this.pausedAtMs = null;
           else if ((type === 'play' || type === 'playing') && this.pausedAtMs !== null) {

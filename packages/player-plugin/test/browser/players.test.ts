@@ -71,7 +71,7 @@ describe.concurrent('players', () => {
         const wt = (window as Any).player.watchTime();
         return { sections: wt.sections(), metrics: wt.metrics(), progress: (window as Any).vjsEvents.length };
       })) as { sections: Runs; metrics: Any; progress: number };
-      const report = compareBoundaries(result.sections, runs);
+      const report = compareBoundaries(result.sections, runs, 50);
       console.log(
         `[video.js] truth ${JSON.stringify(report.truth)} recorded ${JSON.stringify(report.recorded)} max error ${report.maxError} ms`,
       );
@@ -102,7 +102,7 @@ describe.concurrent('players', () => {
       );
       const runs = (await page.evaluate((s) => (window as Any).H.run(s), viewing)) as Runs;
       const sections = (await page.evaluate(() => (window as Any).H.handles.wt.sections())) as Runs;
-      const report = compareBoundaries(sections, runs);
+      const report = compareBoundaries(sections, runs, 50);
       expect(report.sameCount).toBe(true);
       expect(report.maxError).toBeLessThanOrEqual(50);
       // 2 s of a 20 s clip is past completeAt 0.05: `completed` fired, once.

@@ -86,8 +86,8 @@ describe.concurrent('scripted viewing vs ground truth', () => {
           const H = (window as any).H;
           return { events: H.handles.events.sections(), ticks: H.handles.ticks.sections() };
         })) as { events: Array<[number, number]>; ticks: Array<[number, number]> };
-        const ev = compareBoundaries(recorded.events, runs);
-        const tk = compareBoundaries(recorded.ticks, runs);
+        const ev = compareBoundaries(recorded.events, runs, 50);
+        const tk = compareBoundaries(recorded.ticks, runs, 250);
         console.log(
           `[recording ${name}] truth ${JSON.stringify(ev.truth)}\n  events ${JSON.stringify(ev.recorded)} max error ${ev.maxError} ms\n  ticks  ${JSON.stringify(tk.recorded)} max error ${tk.maxError} ms`,
         );

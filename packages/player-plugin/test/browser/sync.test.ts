@@ -108,7 +108,7 @@ describe.concurrent('sync', () => {
       await H(page, (h) => h.handles.wt.ready);
       // The starting state offline is the local unsent list: "you watched N%" survives the reload.
       const restored = (await H(page, (h) => h.handles.wt.sections())) as Runs;
-      const offlineStart = compareBoundaries(restored, truthBefore);
+      const offlineStart = compareBoundaries(restored, truthBefore, 50);
       expect(offlineStart.sameCount).toBe(true);
       expect(offlineStart.maxError).toBeLessThanOrEqual(50);
 
@@ -123,7 +123,7 @@ describe.concurrent('sync', () => {
 
       const truth = [...truthBefore, ...runs3];
       const stored = await serverSections(url, 'offline-1', 'viewer-off', token);
-      const report = compareBoundaries(stored, truth);
+      const report = compareBoundaries(stored, truth, 50);
       console.log(
         `[offline] truth ${JSON.stringify(report.truth)}\n  server ${JSON.stringify(stored)} max error ${report.maxError} ms`,
       );
@@ -207,7 +207,7 @@ describe.concurrent('sync', () => {
         document.dispatchEvent(new Event('visibilitychange'));
       });
       for (let i = 0; i < 50 && stub.sectionsOf('beacon-1', 'viewer-b').length === 0; i++) await sleep(100);
-      const report = compareBoundaries(stub.sectionsOf('beacon-1', 'viewer-b'), runs);
+      const report = compareBoundaries(stub.sectionsOf('beacon-1', 'viewer-b'), runs, 50);
       expect(stub.requests.some((r) => r.method === 'OPTIONS' && r.status === 403)).toBe(true);
       expect(stub.requests.some((r) => r.method === 'POST' && r.path === '/v1/beacon' && r.status === 204)).toBe(true);
       expect(report.sameCount).toBe(true);

@@ -15,9 +15,29 @@ export interface BoundaryReport {
   maxError: number;
 }
 
-/** Compares a recorded canonical list with the truth, boundary by boundary. */
-export function compareBoundaries(recorded: Section[], runs: ReadonlyArray<readonly [number, number]>): BoundaryReport {
+/**
+ * Compares a recorded canonical list with the truth, boundary by boundary.
+ *
+ * `fillGapsUnderMs`: a gap shorter than this inside the recorded list (a section split where
+ * the truth has none — e.g. the playhead stood still long enough to look like a jump) is closed
+ * before comparing and counted as an error of its own length, so a 1 ms split costs 1 ms, not
+ * a failed match. Larger gaps stay and fail the section count.
+ */
+export function compareBoundaries(
+  recordedRaw: Section[],
+  runs: ReadonlyArray<readonly [number, number]>,
+  fillGapsUnderMs = 0,
+): BoundaryReport {
   const truth = truthSections(runs);
+  const recorded: Section[] = [];
+  const gapErrors: number[] = [];
+  for (const [s, e] of recordedRaw) {
+    const last = recorded[recorded.length - 1];
+    if (last && s - last[1] < fillGapsUnderMs && truth.some(([ts, te]) => ts <= last[1] && te >= s)) {
+      gapErrors.push(s - last[1]);
+      last[1] = e;
+    } else recorded.push([s, e]);
+  }
   const errors: number[] = [];
   const n = Math.min(truth.length, recorded.length);
   for (let i = 0; i < n; i++) {
@@ -25,5 +45,12 @@ export function compareBoundaries(recorded: Section[], runs: ReadonlyArray<reado
     const r = recorded[i] as Section;
     errors.push(Math.abs(r[0] - t[0]), Math.abs(r[1] - t[1]));
   }
-  return { truth, recorded, sameCount: truth.length === recorded.length, errors, maxError: Math.max(0, ...errors) };
+  errors.push(...gapErrors);
+  return {
+    truth,
+    recorded: recordedRaw,
+    sameCount: truth.length === recorded.length,
+    errors,
+    maxError: Math.max(0, ...errors),
+  };
 }
