@@ -188,7 +188,7 @@ console.log(
 console.log(`freeze pass --gray / ffmpeg decode-only (gray) ${(decodeGray.seconds / oursGray.seconds).toFixed(2)}×`);
 console.log(`freeze pass / ffmpeg freezedetect              ${(freezedetect.seconds / ours.seconds).toFixed(2)}×`);
 console.log(`stage cutter / ffmpeg decode-only (rgb24)     ${(decodeOnly.seconds / stages.seconds).toFixed(2)}×`);
-console.log(`worst case, a still 1080p page (every pair fully compared):`);
+console.log(`a still 1080p page (no early exit possible: pairs are identical or near-identical):`);
 console.log(
   `  ffmpeg decode-only ${f1(fps(stillDecode.seconds))} frames/s, freeze pass ${f1(fps(stillOurs.seconds))} frames/s → ${(stillDecode.seconds / stillOurs.seconds).toFixed(2)}×`,
 );

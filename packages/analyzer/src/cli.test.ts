@@ -10,8 +10,15 @@ import { generate } from './testing/media.js';
 const BIN = fileURLToPath(new URL('../bin/watchtime-analyze.js', import.meta.url));
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWithEnv(process.env, ...args);
+}
+
+function cliWithEnv(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -92,6 +99,12 @@ describe('watchtime-analyze CLI', () => {
     const missing = await cli('stages');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing <video>');
+  });
+
+  it('without ffmpeg installed: says so and how to fix it', async () => {
+    const r = await cliWithEnv({ PATH: '/nonexistent' }, 'freeze', freezes);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ffprobe was not found: install ffmpeg');
   });
 
   it('correlate is reserved for issue 7', async () => {

@@ -54,8 +54,11 @@ export function parseGrayThreshold(text: string): number {
   return value;
 }
 
-/** Seed 003 array 2: the seconds with stutter, from array 1 (pure; SPEC §8 window). */
-export function stutterSeconds(array1: ArrayLike<number>, fps: number): number[] {
+/**
+ * Seed 003 array 2: the seconds with stutter, from array 1 (pure; SPEC §8 window). `frameIndex`
+ * maps a sample to its frame number when not every frame was compared (key frames only).
+ */
+export function stutterSeconds(array1: ArrayLike<number>, fps: number, frameIndex?: ArrayLike<number>): number[] {
   const window = Math.max(1, Math.round(fps));
   const half = window / 2;
   const seconds: number[] = [];
@@ -63,7 +66,7 @@ export function stutterSeconds(array1: ArrayLike<number>, fps: number): number[]
   const n = array1.length;
   for (let i = 0; i < n; i++) {
     if (array1[i] !== 0) continue;
-    const second = Math.floor(i / fps);
+    const second = Math.floor((frameIndex ? frameIndex[i]! : i) / fps);
     if (seen.has(second)) continue;
     let sum = 0;
     for (let j = i + 1; j <= i + window && j < n; j++) sum += array1[j]!;
@@ -196,7 +199,7 @@ export class FreezeDetector {
     const array1 = this.rule === 'max' ? this.a1max : this.a1mean;
     const a = array1.length;
     const b = array1.reduce((s, v) => s + v, 0);
-    const seconds = stutterSeconds(array1, this.fps);
+    const seconds = stutterSeconds(array1, this.fps, this.index);
     const report: FreezeReport = {
       fps: this.fps,
       frames: a,

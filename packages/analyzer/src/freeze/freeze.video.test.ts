@@ -43,6 +43,19 @@ describe('freeze detection on the generated set', () => {
     expect(report.stutterSeconds).toEqual([1, 3, 5]);
   });
 
+  it('every n-th frame and key frames only: the same freezes at the coarser step', async () => {
+    const { report } = await analyzeFreeze(set.freezes!.path, { every: 2 });
+    expect(report.fps).toBe(15);
+    expect(report.frames).toBe(88);
+    // Frames 30..58 at 30 fps are 15..29 at 15 fps: the first repeated one is 15 (or 16), the last 29.
+    const first = report.frozen[0]!;
+    expect(Math.abs(first.startFrame - 15)).toBeLessThanOrEqual(1);
+    expect(Math.abs(first.endMs - 1967)).toBeLessThanOrEqual(67);
+    const keys = await analyzeFreeze(set.freezes!.path, { keyframesOnly: true });
+    // GOP 10: key frames 30, 40, 50 lie inside the first freeze and repeat each other.
+    expect(keys.report.frozen[0]).toMatchObject({ startFrame: 40, endFrame: 50 });
+  });
+
   it('a spinner on a still page: not frozen under the max rule, one still range under the mean rule', async () => {
     const v = set.spinner!;
     const max = await array1Of(v.path, 'max');
