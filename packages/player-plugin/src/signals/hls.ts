@@ -7,10 +7,20 @@
  * hls.js is not imported: its event names are stable strings, and the page brings its own copy.
  */
 
+/** The event data this module reads (all optional: hls.js versions differ). */
+export interface HlsEventData {
+  frag?: { type?: string; stats?: LoadStatsLike };
+  stats?: LoadStatsLike;
+  details?: string;
+}
+type HlsListener = (event: string, data: HlsEventData) => void;
+
 /** The part of an `Hls` instance this module uses. */
 export interface HlsLike {
-  on(event: string, listener: (event: string, data: any) => void): void;
-  off(event: string, listener: (event: string, data: any) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: hls.js types each event's data differently; any Hls instance must fit
+  on(event: any, listener: (event: any, data: any) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  off(event: any, listener: (event: any, data: any) => void): void;
 }
 
 const EV = {
@@ -36,7 +46,7 @@ export class HlsSignals {
   /** The fragment loading now; its `stats` object is replaced by the loader's after FRAG_LOADING, so read it late. */
   private inFlight: { stats?: LoadStatsLike } | null = null;
   private waiting = false;
-  private readonly listeners: Array<[string, (event: string, data: any) => void]> = [];
+  private readonly listeners: Array<[string, HlsListener]> = [];
 
   constructor(
     private readonly hls: HlsLike,
@@ -66,7 +76,7 @@ export class HlsSignals {
     });
   }
 
-  private listen(event: string, fn: (event: string, data: any) => void): void {
+  private listen(event: string, fn: HlsListener): void {
     this.hls.on(event, fn);
     this.listeners.push([event, fn]);
   }

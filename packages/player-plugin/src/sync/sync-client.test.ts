@@ -131,6 +131,37 @@ describe('SyncClient', () => {
     expect(c.unsentSections()).toEqual([]);
   });
 
+  it('retries on its own with backoff after a failure, without another flush() call', async () => {
+    const s = await stub();
+    const { c } = client([s.url], { random: () => 0 }); // jitter at its lowest: first retry after 500 ms
+    await c.start();
+    await s.stop();
+    await c.record([[0, 4000]], 3_600_000);
+    expect(await c.flush()).toBe(false);
+    await s.start();
+    for (let i = 0; i < 40 && s.sectionsOf(`vid-${seq}`, 'v1').length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(s.sectionsOf(`vid-${seq}`, 'v1')).toEqual([[0, 4000]]);
+  });
+
+  it('treats a server that never answers as unreachable and moves on', async () => {
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const good = await stub();
+      const { c } = client([`http://127.0.0.1:${port}`, good.url], { requestTimeoutMs: 300 });
+      await c.start();
+      await c.record([[0, 100]], 3_600_000);
+      expect(await c.flush()).toBe(true);
+      expect(good.sectionsOf(`vid-${seq}`, 'v1')).toEqual([[0, 100]]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('starts from the server list ∪ the local unsent list, and folds the answer in', async () => {
     const s = await stub();
     const store = new MemoryStore();

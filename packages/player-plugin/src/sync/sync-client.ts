@@ -52,7 +52,12 @@ export interface SyncClientOptions {
   onError?: (error: SyncError) => void;
   random?: () => number;
   fetch?: typeof fetch;
+  /** Default 10 s. */
+  requestTimeoutMs?: number;
 }
+
+/** Per request; then the next endpoint is tried. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** keepalive requests share a 64 KiB budget per page; stay under it. */
 const KEEPALIVE_MAX_BYTES = 60_000;
@@ -99,7 +104,7 @@ export class SyncClient {
     }
     if (this.online) {
       try {
-        const answer = await this.request('GET', this.sectionsPath());
+        const answer = (await this.request('GET', this.sectionsPath())) as SectionsAnswer;
         this.fold(answer);
       } catch (e) {
         this.o.onError?.(asSyncError(e));
@@ -194,7 +199,11 @@ export class SyncClient {
   private async putSections(chunk: Section[], durationMs: number): Promise<void> {
     let answer: SectionsAnswer;
     try {
-      answer = await this.request('PUT', this.sectionsPath(), JSON.stringify({ durationMs, sections: chunk }));
+      answer = (await this.request(
+        'PUT',
+        this.sectionsPath(),
+        JSON.stringify({ durationMs, sections: chunk }),
+      )) as SectionsAnswer;
     } catch (e) {
       // 413: the body was too large for this server's limit; halve and try again.
       if (e instanceof SyncError && e.status === 413 && chunk.length > 1) {
@@ -226,7 +235,8 @@ export class SyncClient {
   }
 
   /** One request with endpoint failover; 401 asks the token provider once more. */
-  private async request(method: 'GET' | 'PUT', path: string, body?: string): Promise<any> {
+  /** Sections routes answer a checked `SectionsAnswer`; the sessions route answers whatever it does. */
+  private async request(method: 'GET' | 'PUT', path: string, body?: string): Promise<unknown> {
     let token = await this.o.tokens.get().catch((e) => {
       throw new SyncError(`watchtime: no viewer token: ${errorText(e)}`, 401, null);
     });
@@ -240,6 +250,10 @@ export class SyncClient {
       try {
         res = await this.fetchFn(base + path, {
           method,
+          // A server that accepts the connection but never answers is as good as unreachable.
+          ...(typeof AbortSignal !== 'undefined' && 'timeout' in AbortSignal
+            ? { signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) }
+            : {}),
           headers: {
             authorization: `Bearer ${token}`,
             ...(body !== undefined ? { 'content-type': 'application/json' } : {}),

@@ -29,9 +29,18 @@ export interface VideoJsPlayerLike {
 
 /** The parts of the `videojs` function the plugin uses. */
 export interface VideoJsLike {
-  getPlugin(name: string): any;
-  registerPlugin(name: string, plugin: any): any;
+  getPlugin(name: string): unknown;
+  registerPlugin(name: string, plugin: unknown): unknown;
 }
+
+/** What video.js's base `Plugin` class gives its subclasses. */
+interface PluginBase {
+  on(target: unknown, type: string, fn: () => void): void;
+  off(target: unknown, type: string, fn: () => void): void;
+  trigger(event: { type: string; detail?: unknown }): void;
+  dispose(): void;
+}
+type PluginClass = new (player: VideoJsPlayerLike, options?: unknown) => PluginBase;
 
 export const PLUGIN_NAME = 'watchTime';
 
@@ -49,7 +58,7 @@ export interface WatchTimePluginInstance {
 export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
   const existing = videojs.getPlugin(PLUGIN_NAME);
   if (existing) return existing;
-  const Plugin = videojs.getPlugin('plugin') as new (player: any, options?: unknown) => any;
+  const Plugin = videojs.getPlugin('plugin') as PluginClass;
 
   class WatchTime extends Plugin implements WatchTimePluginInstance {
     static VERSION = '0.1.0';
@@ -57,10 +66,7 @@ export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
 
     constructor(player: VideoJsPlayerLike, options: WatchTimeOptions) {
       super(player, options);
-      const plugin = this as unknown as {
-        on(target: unknown, type: string, fn: () => void): void;
-        off(target: unknown, type: string, fn: () => void): void;
-      };
+      const plugin: PluginBase = this;
       const target: PlaybackTarget = {
         currentTime: () => player.currentTime() ?? 0,
         paused: () => player.paused(),
@@ -84,7 +90,7 @@ export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
       this.handle = attachToTarget(target, options);
       // Re-dispatch handle events on the plugin, so `player.watchTime().on('stall', …)` works.
       for (const type of ['sync', 'syncerror', 'progress', 'completed', 'stall']) {
-        this.handle.addEventListener(type, (e) => (this as any).trigger({ type, detail: (e as CustomEvent).detail }));
+        this.handle.addEventListener(type, (e) => this.trigger({ type, detail: (e as CustomEvent).detail }));
       }
     }
 
@@ -103,7 +109,7 @@ export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
     flush(): Promise<boolean> {
       return this.handle.flush();
     }
-    dispose(): void {
+    override dispose(): void {
       void this.handle.dispose();
       super.dispose();
     }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the in-page harness (plain JS) and the page globals are untyped
 /**
  * The three ways in: the script-tag bundle with video.js (auto-registered `watchTime` plugin),
  * the ESM build loaded straight from dist/ by the browser, and a live stream (no sections, no
@@ -25,7 +26,6 @@ afterAll(async () => {
 });
 
 type Runs = Array<[number, number]>;
-// biome-ignore lint/suspicious/noExplicitAny: the in-page harness and libraries are plain JS
 type Any = any;
 
 const viewing = [
@@ -105,6 +105,17 @@ describe.concurrent('players', () => {
       const report = compareBoundaries(sections, runs, 50);
       expect(report.sameCount).toBe(true);
       expect(report.maxError).toBeLessThanOrEqual(50);
+      // unwatched() is the complement within [0, duration).
+      const left = (await page.evaluate(() => (window as Any).H.handles.wt.unwatched())) as Runs;
+      const duration = 20_000;
+      let cursor = 0;
+      const complement: Runs = [];
+      for (const [a, b] of sections) {
+        if (a > cursor) complement.push([cursor, a]);
+        cursor = b;
+      }
+      if (cursor < duration) complement.push([cursor, duration]);
+      expect(left).toEqual(complement);
       // 2 s of a 20 s clip is past completeAt 0.05: `completed` fired, once.
       const completed = (await page.evaluate(() =>
         (window as Any).H.events.wt.filter((e: Any) => e.type === 'completed'),

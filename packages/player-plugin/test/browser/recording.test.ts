@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the in-page harness (plain JS) and the page globals are untyped
 /**
  * Scripted viewings in real Chromium (seeks both ways, pauses, 0.5×/1×/2×, a repeated part),
  * both recording modes attached to the same <video>, compared boundary by boundary with the

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the in-page harness (plain JS) and the page globals are untyped
 /**
  * Offline-safe sync in real Chromium.
  * - The real server (`@watchtime/server` startServer, PGlite in a temp dir) goes away in the
@@ -34,7 +35,6 @@ afterAll(async () => {
 });
 
 type Runs = Array<[number, number]>;
-// biome-ignore lint/suspicious/noExplicitAny: the in-page harness is plain JS
 const H = (page: Page, fn: (h: any, arg: any) => unknown, arg?: unknown) =>
   page.evaluate(([f, a]) => new Function('H', 'a', `return (${f})(H, a)`)((window as any).H, a), [
     fn.toString(),

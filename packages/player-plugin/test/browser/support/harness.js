@@ -16,7 +16,7 @@
   // ── observation of listeners / timers / frame callbacks ──────────────────────────────────
   const active = { listeners: new Set(), intervals: new Set(), timeouts: new Set(), frames: new Set() };
   H.active = active;
-  const key = (t, type, fn) => `${type}`;
+  const key = (type) => `${type}`;
   const listenerIds = new Map();
   let nextId = 0;
   const idOf = (obj) => {
@@ -26,11 +26,11 @@
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
   EventTarget.prototype.addEventListener = function (type, fn, opts) {
-    if (fn) active.listeners.add(`${idOf(this)}:${key(this, type, fn)}:${idOf(fn)}`);
+    if (fn) active.listeners.add(`${idOf(this)}:${key(type)}:${idOf(fn)}`);
     return add.call(this, type, fn, opts);
   };
   EventTarget.prototype.removeEventListener = function (type, fn, opts) {
-    if (fn) active.listeners.delete(`${idOf(this)}:${key(this, type, fn)}:${idOf(fn)}`);
+    if (fn) active.listeners.delete(`${idOf(this)}:${key(type)}:${idOf(fn)}`);
     return remove.call(this, type, fn, opts);
   };
   const si = window.setInterval;

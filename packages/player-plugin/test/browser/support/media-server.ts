@@ -20,8 +20,10 @@ const require = createRequire(import.meta.url);
 export interface SegmentFault {
   /** Hold the response this long before sending it. */
   delayMs?: number;
-  /** Answer with this status instead. */
+  /** Answer with this status instead… */
   status?: number;
+  /** …for only the first this many requests (then serve normally). Default: always. */
+  times?: number;
 }
 
 export interface SegmentRequest {
@@ -142,7 +144,8 @@ export class MediaServer {
       const fault = this.faults.get(scenario)?.get(file);
       const startedAt = Date.now();
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault?.status) {
+      const failing = fault?.status !== undefined && (fault.times === undefined || fault.times-- > 0);
+      if (fault?.status && failing) {
         res.writeHead(fault.status, { 'access-control-allow-origin': '*' }).end();
         this.log.push({ scenario, file, startedAt, endedAt: Date.now(), status: fault.status });
         return;
