@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { createVerifier } from './auth/tokens.js';
 import { type ConfigInput, resolveConfig } from './config.js';
 import type { Database } from './db/connect.js';
 import { isDatabaseUnavailable } from './db/errors.js';
@@ -25,7 +26,12 @@ export interface CreateAppOptions {
 
 export function createApp({ db, config: input }: CreateAppOptions): Hono {
   const config = resolveConfig(input);
-  const deps: Deps = { db, config, limiter: new TokenBucket(config.rateLimit) };
+  const deps: Deps = {
+    db,
+    config,
+    limiter: new TokenBucket(config.rateLimit),
+    verify: createVerifier(config.jwtSecret),
+  };
   const app = new Hono();
 
   const allowed = new Set(config.corsOrigins);

@@ -8,6 +8,8 @@ export interface Deps {
   db: Database;
   config: ServerConfig;
   limiter: TokenBucket;
+  /** Verifies a bearer token (signature, algorithm, expiry), remembering good ones. */
+  verify: (token: string) => Promise<Principal>;
 }
 
 export interface AppEnv {

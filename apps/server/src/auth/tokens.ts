@@ -47,6 +47,32 @@ export async function verifyToken(token: string, secret: string): Promise<Princi
   return { sub: payload.sub, role: payload.role === 'analyst' ? 'analyst' : 'viewer', key: `t:${token}` };
 }
 
+/**
+ * A verifier that remembers tokens it has verified: a device sends the same token with every
+ * merge, and an HS256 check is deterministic for a given secret, so only the expiry needs
+ * re-checking on later uses. Bounded; failures are never cached.
+ */
+export function createVerifier(
+  secret: string,
+  maxEntries = 50_000,
+  now: () => number = Date.now,
+): (token: string) => Promise<Principal> {
+  const cache = new Map<string, { principal: Principal; expMs: number }>();
+  return async (token) => {
+    const hit = cache.get(token);
+    if (hit) {
+      if (now() < hit.expMs) return hit.principal;
+      cache.delete(token);
+      throw new TokenError('token expired');
+    }
+    const principal = await verifyToken(token, secret);
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp;
+    if (cache.size >= maxEntries) cache.clear();
+    cache.set(token, { principal, expMs: exp * 1000 });
+    return principal;
+  };
+}
+
 /** `1h`, `30m`, `7d`, `45s` or plain seconds → seconds. */
 export function parseTtl(text: string): number {
   const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());

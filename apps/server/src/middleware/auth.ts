@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { loginSessionValid, SESSION_COOKIE } from '../auth/login.js';
-import { type Principal, TokenError, verifyToken } from '../auth/tokens.js';
+import { type Principal, TokenError } from '../auth/tokens.js';
 import type { AppEnv, Deps } from '../env.js';
 
 function bearer(c: Context): string | null {
@@ -19,7 +19,7 @@ async function principalOf(c: Context, deps: Deps): Promise<Principal | string> 
   const token = bearer(c);
   if (token) {
     try {
-      return await verifyToken(token, deps.config.jwtSecret);
+      return await deps.verify(token);
     } catch (error) {
       if (error instanceof TokenError) return error.message;
       throw error;

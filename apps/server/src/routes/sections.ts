@@ -1,7 +1,7 @@
 /** `PUT|GET /v1/videos/:videoId/viewers/:viewerId/sections` and `POST /v1/beacon` (SPEC §7–8). */
 import { beaconPayloadSchema, sectionsPayloadSchema } from '@watchtime/core';
 import { Hono } from 'hono';
-import { TokenError, verifyToken } from '../auth/tokens.js';
+import { type Principal, TokenError } from '../auth/tokens.js';
 import type { AppEnv, Deps } from '../env.js';
 import { requireCaller } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
@@ -40,9 +40,9 @@ export function sectionsRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/beacon', async (c) => {
     const body = await readBody(c, beaconPayloadSchema, 'beacon payload');
     if (!body.ok) return body.response;
-    let principal: Awaited<ReturnType<typeof verifyToken>>;
+    let principal: Principal;
     try {
-      principal = await verifyToken(body.value.token, deps.config.jwtSecret);
+      principal = await deps.verify(body.value.token);
     } catch (error) {
       if (error instanceof TokenError) return c.json({ error: error.message }, 401);
       throw error;

@@ -107,14 +107,24 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
       WHERE rc.video_id = ${videoId}
       FOR SHARE OF rc
     ),
-    adv AS (
+    -- One UPDATE per standard N with uncorrelated subqueries: they run once, so the few newly
+    -- covered buckets become index lookups (a join would scan all N bucket rows).
+    adv100 AS (
       UPDATE retention_buckets rb SET viewers = rb.viewers + 1
-      FROM newly w
-      WHERE rb.video_id = ${videoId} AND rb.n = w.n AND rb.bucket = w.b AND w.n IN (SELECT n FROM chk)
+      WHERE rb.video_id = ${videoId} AND rb.n = 100
+        AND rb.bucket = ANY (ARRAY(SELECT w.b::int FROM newly w WHERE w.n = 100))
+        AND EXISTS (SELECT 1 FROM chk WHERE chk.n = 100)
+      RETURNING 1
+    ),
+    adv1000 AS (
+      UPDATE retention_buckets rb SET viewers = rb.viewers + 1
+      WHERE rb.video_id = ${videoId} AND rb.n = 1000
+        AND rb.bucket = ANY (ARRAY(SELECT w.b::int FROM newly w WHERE w.n = 1000))
+        AND EXISTS (SELECT 1 FROM chk WHERE chk.n = 1000)
       RETURNING 1
     )
     SELECT m.after::text AS after,
-           ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv) AS advanced,
+           ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv100) + (SELECT count(*) FROM adv1000) AS advanced,
            dur.inserted, dur.stored, dur.d
     FROM m, dur`));
   if (!row) throw new Error('sections upsert returned nothing');
