@@ -465,6 +465,40 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
         { ...stageOptions(p), model: modelDir ? await Classifier.load(modelDir) : undefined },
         progress,
       );
+      if (reportFile) {
+        const best = rows[0]!;
+        await writeFile(
+          reportFile,
+          renderReport({
+            title: `Parameter sweep — ${basename(video)}`,
+            video,
+            fps: 1,
+            frames: 0,
+            summary: [
+              ['best', `threshold ${best.threshold}, offset ${best.offset}, block ${best.block}`],
+              ['its mean deviation', `${best.meanDeviationMs} ms (${best.meanDeviationPct} %)`],
+              ['known timings', truth.timings.map((t) => `${t.from} → ${t.to}: ${t.ms} ms`).join('; ')],
+            ],
+            tracks: [],
+            curves: [],
+            thumbs: [],
+            tables: [
+              {
+                heading: 'All combinations (best first)',
+                columns: ['threshold', 'offset', 'block', 'mean deviation ms', 'mean deviation %', 'missing'],
+                rows: rows.map((r) => [
+                  r.threshold,
+                  r.offset,
+                  r.block,
+                  r.meanDeviationMs,
+                  r.meanDeviationPct,
+                  r.missing,
+                ]),
+              },
+            ],
+          }),
+        );
+      }
       if (p.flags.has('json')) io.out(json({ best: rows[0], rows }));
       else {
         io.out('threshold offset block  mean deviation\n');
@@ -482,7 +516,10 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
       const every = str(p.flags, 'every');
       const r = await screenTime(video, model, every ? duration(every) : 1000, progress);
       if (reportFile) {
-        const thumbs: never[] = [];
+        // One thumbnail for the first sample of each class.
+        const firsts = model.labels.map((l) => r.timeline.findIndex((t) => t.label === l)).filter((k) => k >= 0);
+        const grabbed = await grabFrames(video, firsts, { fps: 1000 / r.everyMs });
+        const thumbs = grabbed.map((g) => ({ ...g, ms: r.timeline[g.index]!.ms, caption: r.timeline[g.index]!.label }));
         const palette = ['#36c', '#d33', '#3a3', '#e90', '#93c', '#099'];
         const fps = 1000 / r.everyMs;
         await writeFile(

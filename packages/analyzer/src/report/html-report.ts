@@ -128,9 +128,9 @@ figure{margin:8px 0}figcaption{font-size:12px;color:#555}
 .thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumb img{display:block;border:1px solid #ccc;max-width:180px}
 .muted{color:#777}
 </style></head><body>
-<h1>${esc(r.title)}</h1><div class="muted">${esc(r.video)} · ${r.frames} frames at ${r.fps} fps</div>
+<h1>${esc(r.title)}</h1><div class="muted">${esc(r.video)}${r.frames ? ` · ${r.frames} frames at ${r.fps} fps` : ''}</div>
 <h2>Summary</h2><table>${summary}</table>
-<h2>Timeline</h2>${timeline(r.tracks, r.frames, r.fps)}
+${r.tracks.length ? `<h2>Timeline</h2>${timeline(r.tracks, r.frames, r.fps)}` : ''}
 ${r.curves.length ? `<h2>Curves</h2>${r.curves.map(curve).join('')}` : ''}
 ${tables}
 ${r.thumbs.length ? `<h2>Frames</h2><div class="thumbs">${thumbs}</div>` : ''}
