@@ -2,8 +2,7 @@
  * The analyzer's side of a scenario: the freeze pass over a recording (the analyzer CLI
  * `watchtime-analyze freeze <video> --json`, SPEC §7) and the correlation (`correlate`, from the
  * analyzer package). Loaded at run time; when a part is missing the scenario says which.
- * The ticker corner is already painted black in the recording (see ticker.ts), so the whole
- * frame is analysed.
+ * The ticker's corner is painted black in the recording (see ticker.ts) and ignored by the pass.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,12 +11,16 @@ import type { FreezeResult } from '@watchtime/core';
 import { freezeResultSchema, summarizeIssues } from '@watchtime/core';
 import { runProcess } from './ffmpeg.js';
 import { REPO_ROOT } from './media-server.js';
+import { TICKER_MASK } from './ticker.js';
 
 export const ANALYZER_CLI = join(REPO_ROOT, 'packages/analyzer/bin/watchtime-analyze.js');
 const CORRELATE_DIST = join(REPO_ROOT, 'packages/analyzer/dist/correlate/correlate.js');
 const ANALYZE_DIST = join(REPO_ROOT, 'packages/analyzer/dist/analyze.js');
 
-type AnalyzeFreezeFn = (path: string) => Promise<{ report: unknown }>;
+type AnalyzeFreezeFn = (
+  path: string,
+  options?: { ignore?: Array<{ x: number; y: number; width: number; height: number; unit: 'px' | 'fraction' }> },
+) => Promise<{ report: unknown }>;
 
 /** The shapes of packages/analyzer/src/correlate/correlate.ts (read at run time from its build). */
 export interface FrozenRange {
@@ -86,14 +89,30 @@ export async function loadAnalyzer(): Promise<Analyzer | string> {
 }
 
 async function freezeByLibrary(analyzeFreeze: AnalyzeFreezeFn, file: string): Promise<FreezeResult> {
-  const { report } = await analyzeFreeze(file);
+  const [x, y, width, height] = IGNORE as [number, number, number, number];
+  const { report } = await analyzeFreeze(file, { ignore: [{ x, y, width, height, unit: 'fraction' }] });
   const parsed = freezeResultSchema.safeParse(report);
   if (!parsed.success) throw new Error(`analyzeFreeze(): ${summarizeIssues(parsed.error)}`);
   return parsed.data;
 }
 
+/**
+ * The ticker's corner as proportions of the 640×360 recording (the analyzer scales frames to 480 px
+ * before applying regions, so pixel values would point elsewhere). Already black in the file; passing
+ * it as an ignore region as well keeps the analysis right for a recording made without the mask.
+ */
+const IGNORE = [TICKER_MASK.x / 640, TICKER_MASK.y / 360, TICKER_MASK.width / 640, TICKER_MASK.height / 360];
+const IGNORE_ARG = IGNORE.map((v) => v.toFixed(4)).join(',');
+
 async function freezeByCli(file: string): Promise<FreezeResult> {
-  const { stdout } = await runProcess(process.execPath, [ANALYZER_CLI, 'freeze', file, '--json']);
+  const { stdout } = await runProcess(process.execPath, [
+    ANALYZER_CLI,
+    'freeze',
+    file,
+    '--json',
+    '--ignore',
+    IGNORE_ARG,
+  ]);
   let json: unknown;
   try {
     json = JSON.parse(stdout);
