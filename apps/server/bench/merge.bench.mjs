@@ -55,9 +55,13 @@ async function rawLoop(db) {
 
 function startChild(store, location) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL('./serve-child.mjs', import.meta.url).pathname, store, location, SECRET], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [new URL('./serve-child.mjs', import.meta.url).pathname, store, location, SECRET],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -90,7 +94,9 @@ async function mergeLoop(db) {
 
 async function httpRun(store, location) {
   const server = await startChild(store, location);
-  const tokens = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => mintToken({ sub: `viewer-${i}` }, SECRET)));
+  const tokens = await Promise.all(
+    Array.from({ length: VIEWERS }, (_, i) => mintToken({ sub: `viewer-${i}` }, SECRET)),
+  );
   const request = {
     method: 'PUT',
     setupRequest: (req) => {
@@ -106,7 +112,12 @@ async function httpRun(store, location) {
   try {
     // Warm-up: first sight of every video (retention rows built) is not the steady state.
     await autocannon({ url: server.url, connections: 4, amount: 400, requests: [request] });
-    const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
+    const result = await autocannon({
+      url: server.url,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [request],
+    });
     if (result.non2xx > 0 || result.errors > 0)
       throw new Error(`HTTP run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
     return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
@@ -141,7 +152,9 @@ try {
   const cluster = await createCluster();
   try {
     rows.push(
-      await benchStore('PostgreSQL (loopback)', 'postgres', cluster.url, () => openDatabase({ databaseUrl: cluster.url })),
+      await benchStore('PostgreSQL (loopback)', 'postgres', cluster.url, () =>
+        openDatabase({ databaseUrl: cluster.url }),
+      ),
     );
   } finally {
     cluster.remove();
@@ -150,13 +163,25 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\nmerge throughput, ${SECONDS} s per run, ${CONNECTIONS} HTTP connections, ${VIEWERS} viewers × ${VIDEOS} videos`);
-console.log(`load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} (${(await import('node:os')).cpus().length} cores)`);
-console.log('store                      raw upserts/s  merge fn/s  HTTP merges/s  HTTP/raw  HTTP/merge fn  HTTP p50/p99 ms');
+console.log(
+  `\nmerge throughput, ${SECONDS} s per run, ${CONNECTIONS} HTTP connections, ${VIEWERS} viewers × ${VIDEOS} videos`,
+);
+console.log(
+  `load average at the end: ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (${(await import('node:os')).cpus().length} cores)`,
+);
+console.log(
+  'store                      raw upserts/s  merge fn/s  HTTP merges/s  HTTP/raw  HTTP/merge fn  HTTP p50/p99 ms',
+);
 for (const r of rows)
   console.log(
     `${r.label.padEnd(26)} ${r.raw.toFixed(0).padStart(13)}  ${r.merge.toFixed(0).padStart(10)}  ${r.http.toFixed(0).padStart(13)}  ${r.ratio.toFixed(2).padStart(7)}×  ${(r.http / r.merge).toFixed(2).padStart(12)}×  ${r.p50}/${r.p99}`,
   );
-console.log('raw upsert = the bare multirange upsert statement; merge fn = the server\'s merge (video row + upsert + retention counts), both sequential loops without HTTP.');
+console.log(
+  "raw upsert = the bare multirange upsert statement; merge fn = the server's merge (video row + upsert + retention counts), both sequential loops without HTTP.",
+);
 const pg = rows.find((r) => r.label.startsWith('PostgreSQL'));
-if (pg) console.log(`goal HTTP ≥ 0.5× raw on PostgreSQL: ${pg.ratio >= 0.5 ? 'met' : 'NOT met'} (${pg.ratio.toFixed(2)}×)`);
+if (pg)
+  console.log(`goal HTTP ≥ 0.5× raw on PostgreSQL: ${pg.ratio >= 0.5 ? 'met' : 'NOT met'} (${pg.ratio.toFixed(2)}×)`);

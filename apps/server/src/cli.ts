@@ -86,7 +86,11 @@ export async function serveFromArgs(argv: string[], io: CliIo = defaultIo): Prom
   if (values.demo) {
     io.out('seeding demo data through the merge path (first start only)…');
     const records = await seedDemoIfEmpty(server.db);
-    io.out(records > 0 ? `  seeded ${records} viewer records on ${DEMO_VIDEOS.length} videos` : '  store not empty: no demo data added');
+    io.out(
+      records > 0
+        ? `  seeded ${records} viewer records on ${DEMO_VIDEOS.length} videos`
+        : '  store not empty: no demo data added',
+    );
   }
   const viewer = await mintToken({ sub: 'demo-viewer', ttlSec: 7 * 86400 }, secrets.jwtSecret);
   io.out(`watchtime server listening on ${server.url}`);
@@ -114,7 +118,8 @@ async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const secret =
-    io.env.WATCHTIME_JWT_SECRET?.trim() || loadOrCreateSecrets(values['data-dir'] ?? DEFAULT_DATA_DIR, io.env).jwtSecret;
+    io.env.WATCHTIME_JWT_SECRET?.trim() ||
+    loadOrCreateSecrets(values['data-dir'] ?? DEFAULT_DATA_DIR, io.env).jwtSecret;
   io.out(
     await mintToken(
       { sub: values.viewer, role: values.analyst ? 'analyst' : 'viewer', ttlSec: parseTtl(values.ttl) },

@@ -20,7 +20,8 @@ export interface Secrets {
 export function loadOrCreateSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): Secrets {
   const envSecret = env.WATCHTIME_JWT_SECRET?.trim();
   const envPassword = env.WATCHTIME_ANALYST_PASSWORD?.trim();
-  if (envSecret && envPassword) return { jwtSecret: envSecret, analystPassword: envPassword, file: null, generated: [] };
+  if (envSecret && envPassword)
+    return { jwtSecret: envSecret, analystPassword: envPassword, file: null, generated: [] };
   const file = join(resolve(dataDir), 'secrets.json');
   let stored: Partial<Record<'jwtSecret' | 'analystPassword', string>> = {};
   if (existsSync(file)) {

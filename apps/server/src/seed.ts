@@ -4,7 +4,14 @@
  * by core's `simulateViewing` into core's `EventRecorder`, uploaded in pieces as several devices
  * would, plus one session document per viewing. Deterministic for a given seed.
  */
-import { EventRecorder, mulberry32, type ScriptStep, type SessionDoc, sessionSchema, simulateViewing } from '@watchtime/core';
+import {
+  EventRecorder,
+  mulberry32,
+  type ScriptStep,
+  type SessionDoc,
+  sessionSchema,
+  simulateViewing,
+} from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database } from './db/connect.js';
 import { putVideo } from './store/analytics.js';
@@ -101,7 +108,12 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
           mediaMs = Math.min(durationMs, mediaMs + step.play * rate);
           at += step.play;
         } else if ('seek' in step) {
-          doc.seeks.push({ atWallMs: Math.round(at), fromMs: Math.round(mediaMs), toMs: step.seek, latencyMs: step.latencyMs ?? 0 });
+          doc.seeks.push({
+            atWallMs: Math.round(at),
+            fromMs: Math.round(mediaMs),
+            toMs: step.seek,
+            latencyMs: step.latencyMs ?? 0,
+          });
           mediaMs = step.seek;
           at += step.latencyMs ?? 0;
         } else if ('pause' in step) {

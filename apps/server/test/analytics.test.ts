@@ -1,11 +1,4 @@
-import {
-  mergeSections,
-  percentile,
-  type Section,
-  type SessionDoc,
-  summarizeQoe,
-  watchMetrics,
-} from '@watchtime/core';
+import { mergeSections, percentile, type Section, type SessionDoc, summarizeQoe, watchMetrics } from '@watchtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connect.js';
 import { analystToken, auth, json, openStore, STORES, testApp, viewerToken } from './stores.js';
@@ -33,8 +26,17 @@ function fixture() {
         startedAt: 1_700_000_000_000 + s * 1000,
         startupMs: s === 3 ? null : 200 + s * 97,
         playedWallMs: 5000 + s * 1111,
-        stalls: Array.from({ length: s % 3 }, (_, i) => ({ atWallMs: 1_700_000_001_000 + i, atMediaMs: 1000 * i, durationMs: 150 + 40 * i + s })),
-        seeks: Array.from({ length: (s % 2) + 1 }, (_, i) => ({ atWallMs: 1_700_000_002_000, fromMs: 0, toMs: 5000, latencyMs: 30 + s * 11 + i * 7 })),
+        stalls: Array.from({ length: s % 3 }, (_, i) => ({
+          atWallMs: 1_700_000_001_000 + i,
+          atMediaMs: 1000 * i,
+          durationMs: 150 + 40 * i + s,
+        })),
+        seeks: Array.from({ length: (s % 2) + 1 }, (_, i) => ({
+          atWallMs: 1_700_000_002_000,
+          fromMs: 0,
+          toMs: 5000,
+          latencyMs: 30 + s * 11 + i * 7,
+        })),
         pauses: [],
         rateChanges: [],
         userAgent: 'test',
@@ -57,7 +59,10 @@ describe.each(STORES)('analytics on %s', (kind) => {
     for (const v of viewers) {
       const t = await viewerToken(v.id);
       for (const sections of v.uploads) {
-        const res = await app.request(`/v1/videos/movie/viewers/${v.id}/sections`, json(t, { durationMs: DURATION, sections }));
+        const res = await app.request(
+          `/v1/videos/movie/viewers/${v.id}/sections`,
+          json(t, { durationMs: DURATION, sections }),
+        );
         expect(res.status).toBe(200);
       }
     }
@@ -105,13 +110,32 @@ describe.each(STORES)('analytics on %s', (kind) => {
     let list = (await res.json()).videos;
     expect(list.map((v: { videoId: string }) => v.videoId)).toEqual(['movie', 'short']);
     const short = list[1];
-    expect(short).toMatchObject({ videoId: 'short', title: null, durationMs: 1000, viewers: 1, meanCoverage: 0.5, medianCoverage: 0.5, totalWatchedMs: 500, sessions: 0, startupMedianMs: null, rebufferRatio: 0 });
+    expect(short).toMatchObject({
+      videoId: 'short',
+      title: null,
+      durationMs: 1000,
+      viewers: 1,
+      meanCoverage: 0.5,
+      medianCoverage: 0.5,
+      totalWatchedMs: 500,
+      sessions: 0,
+      startupMedianMs: null,
+      rebufferRatio: 0,
+    });
     expect(short.updatedAt).toBeGreaterThanOrEqual(short.firstSeenAt);
     expect(Math.abs(short.firstSeenAt - Date.now())).toBeLessThan(600_000);
 
-    res = await app.request('/v1/videos/short', json(analyst, { title: 'Short film', posterUrl: 'https://example.com/p.jpg' }));
+    res = await app.request(
+      '/v1/videos/short',
+      json(analyst, { title: 'Short film', posterUrl: 'https://example.com/p.jpg' }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ videoId: 'short', title: 'Short film', posterUrl: 'https://example.com/p.jpg', durationMs: 1000 });
+    expect(await res.json()).toMatchObject({
+      videoId: 'short',
+      title: 'Short film',
+      posterUrl: 'https://example.com/p.jpg',
+      durationMs: 1000,
+    });
     res = await app.request('/v1/videos/fresh', json(analyst, { title: 'No duration' }));
     expect(res.status).toBe(400);
     res = await app.request('/v1/videos/fresh', json(analyst, { title: 'Fresh', durationMs: 3000 }));
@@ -119,7 +143,11 @@ describe.each(STORES)('analytics on %s', (kind) => {
     res = await app.request('/v1/videos/fresh', json(analyst, { title: 5 }));
     expect(res.status).toBe(400);
     list = (await (await app.request('/v1/videos', { headers: auth(analyst) })).json()).videos;
-    expect(list.find((v: { videoId: string }) => v.videoId === 'fresh')).toMatchObject({ title: 'Fresh', viewers: 0, durationMs: 3000 });
+    expect(list.find((v: { videoId: string }) => v.videoId === 'fresh')).toMatchObject({
+      title: 'Fresh',
+      viewers: 0,
+      durationMs: 3000,
+    });
     // A viewer may not edit or read analytics.
     expect((await app.request('/v1/videos/short', json(t, { title: 'x' }))).status).toBe(403);
     expect((await app.request('/v1/videos', { headers: auth(t) })).status).toBe(403);
@@ -164,7 +192,15 @@ describe.each(STORES)('analytics on %s', (kind) => {
   });
 
   it('recordings: validated analyzer JSON in, listed and read back; correlation not yet', async () => {
-    const freeze = { fps: 30, frames: 90, frozen: [{ startFrame: 10, endFrame: 20, startMs: 333.3, endMs: 700 }], identicalFrameRatio: 0.12, stutterCount: 1, stutterMs: 366.7, stutterSeconds: [0] };
+    const freeze = {
+      fps: 30,
+      frames: 90,
+      frozen: [{ startFrame: 10, endFrame: 20, startMs: 333.3, endMs: 700 }],
+      identicalFrameRatio: 0.12,
+      stutterCount: 1,
+      stutterMs: 366.7,
+      stutterSeconds: [0],
+    };
     const payload = { sessionId: 'sess-1', name: 'phone.mp4', fps: 30, frames: 90, freeze };
     let res = await app.request('/v1/recordings', json(analyst, payload, 'POST'));
     expect(res.status).toBe(201);
@@ -173,7 +209,15 @@ describe.each(STORES)('analytics on %s', (kind) => {
     expect(await res.json()).toMatchObject({ id, name: 'phone.mp4', sessionId: 'sess-1', fps: 30, frames: 90, freeze });
     res = await app.request('/v1/recordings', { headers: auth(analyst) });
     expect((await res.json()).recordings).toEqual([
-      expect.objectContaining({ id, name: 'phone.mp4', sessionId: 'sess-1', fps: 30, frames: 90, frozenCount: 1, stutterMs: 366.7 }),
+      expect.objectContaining({
+        id,
+        name: 'phone.mp4',
+        sessionId: 'sess-1',
+        fps: 30,
+        frames: 90,
+        frozenCount: 1,
+        stutterMs: 366.7,
+      }),
     ]);
     res = await app.request('/v1/recordings', json(analyst, { name: 'x', fps: 30, frames: 1 }, 'POST'));
     expect(res.status).toBe(400);

@@ -7,7 +7,9 @@ import { analystToken, auth, json, openStore, STORES, testApp, viewerToken } fro
 
 const sectionsArb = (durationMs: number) =>
   fc.array(
-    fc.tuple(fc.integer({ min: 0, max: durationMs - 1 }), fc.integer({ min: 1, max: 3000 })).map(([s, l]): Section => [s, Math.min(durationMs, s + l)]),
+    fc
+      .tuple(fc.integer({ min: 0, max: durationMs - 1 }), fc.integer({ min: 1, max: 3000 }))
+      .map(([s, l]): Section => [s, Math.min(durationMs, s + l)]),
     { minLength: 1, maxLength: 8 },
   );
 
@@ -25,7 +27,10 @@ describe.each(STORES)('concurrent devices on %s', (kind) => {
     const uploads = fc.sample(sectionsArb(600_000), { numRuns: 120, seed: 42 });
     const answers = await Promise.all(
       uploads.map(async (sections) => {
-        const res = await app.request('/v1/videos/hot/viewers/busy/sections', json(token, { durationMs: 600_000, sections }));
+        const res = await app.request(
+          '/v1/videos/hot/viewers/busy/sections',
+          json(token, { durationMs: 600_000, sections }),
+        );
         expect(res.status).toBe(200);
         return (await res.json()) as { sections: Section[] };
       }),
@@ -44,12 +49,19 @@ describe.each(STORES)('concurrent devices on %s', (kind) => {
     const tokens = await Promise.all(Array.from({ length: viewers }, (_, v) => viewerToken(`cv${v}`)));
     const durations = [7000, 7001, 9000, 12_345];
     const plan = Array.from({ length: 160 }, (_, i) => {
-      const durationMs = durations[Math.floor((i * 7) / 160 * 4) % 4] as number;
-      return { viewer: (i * 13) % viewers, durationMs, sections: fc.sample(sectionsArb(durationMs), { numRuns: 1, seed: i })[0] as Section[] };
+      const durationMs = durations[Math.floor(((i * 7) / 160) * 4) % 4] as number;
+      return {
+        viewer: (i * 13) % viewers,
+        durationMs,
+        sections: fc.sample(sectionsArb(durationMs), { numRuns: 1, seed: i })[0] as Section[],
+      };
     });
     await Promise.all(
       plan.map(async (p) => {
-        const res = await app.request(`/v1/videos/crowd/viewers/cv${p.viewer}/sections`, json(tokens[p.viewer] as string, { durationMs: p.durationMs, sections: p.sections }));
+        const res = await app.request(
+          `/v1/videos/crowd/viewers/cv${p.viewer}/sections`,
+          json(tokens[p.viewer] as string, { durationMs: p.durationMs, sections: p.sections }),
+        );
         expect(res.status).toBe(200);
       }),
     );

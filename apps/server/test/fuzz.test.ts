@@ -35,9 +35,18 @@ const malformed = fc
     fc.record({ durationMs: fc.oneof(nasty, fc.integer({ min: 1, max: 10_000 })), sections: fc.jsonValue() }),
     fc.record({
       durationMs: fc.integer({ min: 1, max: 10_000 }),
-      sections: fc.array(fc.tuple(fc.oneof(nasty, fc.integer({ min: -5, max: 20_000 })), fc.oneof(nasty, fc.integer({ min: -5, max: 20_000 })))),
+      sections: fc.array(
+        fc.tuple(
+          fc.oneof(nasty, fc.integer({ min: -5, max: 20_000 })),
+          fc.oneof(nasty, fc.integer({ min: -5, max: 20_000 })),
+        ),
+      ),
     }),
-    fc.record({ durationMs: fc.integer({ min: 1, max: 10_000 }), sections: fc.constant([[0, 10]]), extra: fc.jsonValue() }),
+    fc.record({
+      durationMs: fc.integer({ min: 1, max: 10_000 }),
+      sections: fc.constant([[0, 10]]),
+      extra: fc.jsonValue(),
+    }),
     fc.record({ sections: fc.constant([[0, 10]]) }),
   )
   .filter((v) => !sectionsPayloadSchema.safeParse(v).success)
@@ -64,7 +73,10 @@ describe.each(STORES)('hostile input on %s', (kind) => {
     db = await openStore(kind);
     app = testApp(db, { rateLimit: { burst: 1e9, refillPerSec: 1e9 } });
     token = await viewerToken('target');
-    await app.request('/v1/videos/v/viewers/target/sections', json(token, { durationMs: 10_000, sections: [[0, 100]] }));
+    await app.request(
+      '/v1/videos/v/viewers/target/sections',
+      json(token, { durationMs: 10_000, sections: [[0, 100]] }),
+    );
   });
   afterAll(() => db.close());
 
@@ -83,7 +95,11 @@ describe.each(STORES)('hostile input on %s', (kind) => {
       },
       {
         weight: 1,
-        arbitrary: fc.string().map((t) => ({ path: '/v1/videos/v/viewers/target/sections', body: '{"durationMs":1000,"sections":[[0,5]]}', token: `x${t}` })),
+        arbitrary: fc.string().map((t) => ({
+          path: '/v1/videos/v/viewers/target/sections',
+          body: '{"durationMs":1000,"sections":[[0,5]]}',
+          token: `x${t}`,
+        })),
       },
       { weight: 1, arbitrary: rawBody.map((body) => ({ path: '/v1/sessions/s1', body, token })) },
     );
@@ -91,7 +107,11 @@ describe.each(STORES)('hostile input on %s', (kind) => {
     const statuses = new Map<number, number>();
     for (const c of cases) {
       const headers: Record<string, string> = c.token ? auth(c.token) : {};
-      const res = await app.request(c.path, { method: c.path === '/v1/beacon' ? 'POST' : 'PUT', headers, body: c.body });
+      const res = await app.request(c.path, {
+        method: c.path === '/v1/beacon' ? 'POST' : 'PUT',
+        headers,
+        body: c.body,
+      });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status < 400 || res.status >= 500) throw new Error(`${res.status} for ${c.path} ${c.body.slice(0, 200)}`);
       const answer = await res.json();
@@ -99,7 +119,10 @@ describe.each(STORES)('hostile input on %s', (kind) => {
     }
     expect(statuses.get(400)).toBeGreaterThan(900);
     expect(await snapshot(db)).toBe(before);
-    const alive = await app.request('/v1/videos/v/viewers/target/sections', json(token, { durationMs: 10_000, sections: [[100, 200]] }));
+    const alive = await app.request(
+      '/v1/videos/v/viewers/target/sections',
+      json(token, { durationMs: 10_000, sections: [[100, 200]] }),
+    );
     expect(await alive.json()).toEqual({ sections: [[0, 200]], watchedMs: 200, coverage: 0.02 });
   });
 });

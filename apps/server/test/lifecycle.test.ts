@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.js';
-import { startServer } from '../src/server.js';
 import { createCluster } from '../src/dev/pg-cluster.js';
+import { startServer } from '../src/server.js';
 import { auth, json, SECRET, testApp, viewerToken } from './stores.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/watchtime-server.js');
@@ -88,23 +88,43 @@ describe('over a real listening socket', () => {
     const server = await startServer({
       port: 0,
       db,
-      config: { jwtSecret: SECRET, corsOrigins: ['https://site.example'], pluginBundlePath: bundle, dashboardDir: dash },
+      config: {
+        jwtSecret: SECRET,
+        corsOrigins: ['https://site.example'],
+        pluginBundlePath: bundle,
+        dashboardDir: dash,
+      },
     });
     try {
       const token = await viewerToken('sock');
-      let res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, json(token, put([[0, 500], [500, 900]])));
+      let res = await fetch(
+        `${server.url}/v1/videos/s/viewers/sock/sections`,
+        json(
+          token,
+          put([
+            [0, 500],
+            [500, 900],
+          ]),
+        ),
+      );
       expect(await res.json()).toEqual({ sections: [[0, 900]], watchedMs: 900, coverage: 0.09 });
 
       res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://site.example', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization,content-type' },
+        headers: {
+          Origin: 'https://site.example',
+          'Access-Control-Request-Method': 'PUT',
+          'Access-Control-Request-Headers': 'authorization,content-type',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://site.example');
       expect(res.headers.get('access-control-allow-credentials')).toBe('true');
       expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
       expect(res.headers.get('access-control-allow-methods')).toContain('PUT');
-      res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, { headers: { ...auth(token), Origin: 'https://evil.example' } });
+      res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, {
+        headers: { ...auth(token), Origin: 'https://evil.example' },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
 
@@ -149,7 +169,9 @@ describe('CLI', () => {
     const token = stdout.trim();
     const db = await openDatabase({ memory: true });
     const app = testApp(db);
-    expect((await app.request('/v1/videos/c/viewers/cli-viewer/sections', json(token, put([[0, 5]])))).status).toBe(200);
+    expect((await app.request('/v1/videos/c/viewers/cli-viewer/sections', json(token, put([[0, 5]])))).status).toBe(
+      200,
+    );
     expect((await app.request('/v1/videos/c/viewers/other/sections', json(token, put([[0, 5]])))).status).toBe(403);
     const { stdout: analyst } = await run(process.execPath, [BIN, 'token', '--viewer', 'a', '--analyst'], {
       env: { ...process.env, WATCHTIME_JWT_SECRET: SECRET },

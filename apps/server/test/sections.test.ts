@@ -1,4 +1,5 @@
 import { mergeSections, type Section, totalMs } from '@watchtime/core';
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connect.js';
@@ -6,7 +7,9 @@ import { auth, json, openStore, STORES, testApp, viewerToken } from './stores.js
 
 const pairs = (max = 60_000) =>
   fc.array(
-    fc.tuple(fc.integer({ min: 0, max: max - 1 }), fc.integer({ min: 1, max: 5000 })).map(([s, l]): Section => [s, Math.min(max, s + l)]),
+    fc
+      .tuple(fc.integer({ min: 0, max: max - 1 }), fc.integer({ min: 1, max: 5000 }))
+      .map(([s, l]): Section => [s, Math.min(max, s + l)]),
     { maxLength: 30 },
   );
 
@@ -23,6 +26,14 @@ describe.each(STORES)('sections on %s', (kind) => {
 
   const url = (video: string, viewer = 'alice') => `/v1/videos/${video}/viewers/${viewer}/sections`;
 
+  it('stores sections in 16 hash partitions by video id (SPEC §8)', async () => {
+    const [row] = await db.rows<{ parts: unknown; strategy: string }>(sql`
+      SELECT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'sections'::regclass) AS parts,
+             (SELECT partstrat::text FROM pg_partitioned_table WHERE partrelid = 'sections'::regclass) AS strategy`);
+    expect(Number(row?.parts)).toBe(16);
+    expect(row?.strategy).toBe('h');
+  });
+
   it('answers an empty record for a video nobody watched', async () => {
     const res = await app.request(url('nothing'), { headers: auth(token) });
     expect(res.status).toBe(200);
@@ -30,13 +41,52 @@ describe.each(STORES)('sections on %s', (kind) => {
   });
 
   it('merges into the canonical whole and answers it with watchedMs and coverage', async () => {
-    let res = await app.request(url('v1'), json(token, { durationMs: 10_000, sections: [[0, 1000], [3000, 4000]] }));
+    let res = await app.request(
+      url('v1'),
+      json(token, {
+        durationMs: 10_000,
+        sections: [
+          [0, 1000],
+          [3000, 4000],
+        ],
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ sections: [[0, 1000], [3000, 4000]], watchedMs: 2000, coverage: 0.2 });
-    res = await app.request(url('v1'), json(token, { durationMs: 10_000, sections: [[1000, 3000], [9000, 10_000]] }));
-    expect(await res.json()).toEqual({ sections: [[0, 4000], [9000, 10_000]], watchedMs: 5000, coverage: 0.5 });
+    expect(await res.json()).toEqual({
+      sections: [
+        [0, 1000],
+        [3000, 4000],
+      ],
+      watchedMs: 2000,
+      coverage: 0.2,
+    });
+    res = await app.request(
+      url('v1'),
+      json(token, {
+        durationMs: 10_000,
+        sections: [
+          [1000, 3000],
+          [9000, 10_000],
+        ],
+      }),
+    );
+    expect(await res.json()).toEqual({
+      sections: [
+        [0, 4000],
+        [9000, 10_000],
+      ],
+      watchedMs: 5000,
+      coverage: 0.5,
+    });
     res = await app.request(url('v1'), { headers: auth(token) });
-    expect(await res.json()).toEqual({ sections: [[0, 4000], [9000, 10_000]], watchedMs: 5000, coverage: 0.5 });
+    expect(await res.json()).toEqual({
+      sections: [
+        [0, 4000],
+        [9000, 10_000],
+      ],
+      watchedMs: 5000,
+      coverage: 0.5,
+    });
   });
 
   it('equals core mergeSections over any sequence of uploads (property)', async () => {
@@ -99,7 +149,10 @@ describe.each(STORES)('sections on %s', (kind) => {
     const res = await app.request(url('auth'), json(expired, body));
     expect(res.status).toBe(401);
     expect((await res.json()).error).toMatch(/expired/);
-    const forged = await (await import('../src/auth/tokens.js')).mintToken({ sub: 'alice' }, 'another-secret-0123456789');
+    const forged = await (await import('../src/auth/tokens.js')).mintToken(
+      { sub: 'alice' },
+      'another-secret-0123456789',
+    );
     expect((await app.request(url('auth'), json(forged, body))).status).toBe(401);
     const other = await app.request(url('auth', 'bob'), json(token, body));
     expect(other.status).toBe(403);
@@ -116,7 +169,15 @@ describe.each(STORES)('sections on %s', (kind) => {
     const res = await app.request('/v1/beacon', {
       method: 'POST',
       headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-      body: JSON.stringify({ token, videoId: 'beacon', durationMs: 5000, sections: [[0, 1000], [1000, 2500]] }),
+      body: JSON.stringify({
+        token,
+        videoId: 'beacon',
+        durationMs: 5000,
+        sections: [
+          [0, 1000],
+          [1000, 2500],
+        ],
+      }),
     });
     expect(res.status).toBe(204);
     const got = await app.request(url('beacon'), { headers: auth(token) });
@@ -144,7 +205,10 @@ describe.each(STORES)('sections on %s', (kind) => {
     const t = await viewerToken('carol');
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await limited.request(url('rl', 'carol'), json(t, { durationMs: 1000, sections: [[i * 100, i * 100 + 50]] }));
+      const res = await limited.request(
+        url('rl', 'carol'),
+        json(t, { durationMs: 1000, sections: [[i * 100, i * 100 + 50]] }),
+      );
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
     }
@@ -152,6 +216,10 @@ describe.each(STORES)('sections on %s', (kind) => {
     // The rejected writes were not stored; another token is not affected.
     const other = await viewerToken('carol', 7200);
     const res = await limited.request(url('rl', 'carol'), { headers: auth(other) });
-    expect((await res.json()).sections).toEqual([[0, 50], [100, 150], [200, 250]]);
+    expect((await res.json()).sections).toEqual([
+      [0, 50],
+      [100, 150],
+      [200, 250],
+    ]);
   });
 });

@@ -22,11 +22,21 @@ describe('demo seed (PGlite)', () => {
     const total = list.reduce((a: number, v: { viewers: number }) => a + v.viewers, 0);
     expect(total).toBe(records);
     for (const video of DEMO_VIDEOS) {
-      const page = await (await app.request(`/v1/videos/${video.videoId}/viewers?limit=1000`, { headers: auth(analyst) })).json();
+      const page = await (
+        await app.request(`/v1/videos/${video.videoId}/viewers?limit=1000`, { headers: auth(analyst) })
+      ).json();
       for (const v of page.viewers) expect(mergeSections(v.sections)).toEqual(v.sections);
       const ret = await (await app.request(`/v1/videos/${video.videoId}/retention`, { headers: auth(analyst) })).json();
-      expect(ret).toEqual(retention(page.viewers.map((v: { sections: Array<[number, number]> }) => v.sections), video.durationMs, 100));
-      const sessions = await (await app.request(`/v1/videos/${video.videoId}/sessions`, { headers: auth(analyst) })).json();
+      expect(ret).toEqual(
+        retention(
+          page.viewers.map((v: { sections: Array<[number, number]> }) => v.sections),
+          video.durationMs,
+          100,
+        ),
+      );
+      const sessions = await (
+        await app.request(`/v1/videos/${video.videoId}/sessions`, { headers: auth(analyst) })
+      ).json();
       expect(sessions.total).toBe(page.total);
       for (const s of sessions.sessions) {
         const { sessionId, viewerId, ...doc } = s;

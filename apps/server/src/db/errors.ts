@@ -25,7 +25,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = typeof err.code === 'string' ? err.code : '';
     if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
     const message = typeof err.message === 'string' ? err.message : '';
-    if (/PGlite is closed|connection (terminated|ended)|ECONNREFUSED|terminating connection/i.test(message)) return true;
+    if (/PGlite is closed|connection (terminated|ended)|ECONNREFUSED|terminating connection/i.test(message))
+      return true;
     if (Array.isArray(err.errors) && err.errors.some(isDatabaseUnavailable)) return true;
     e = err.cause;
   }

@@ -119,4 +119,3 @@ export const loginSessions = pgTable('login_sessions', {
   createdAt: at('created_at').notNull().defaultNow(),
   expiresAt: at('expires_at').notNull(),
 });
-

@@ -1,6 +1,7 @@
 /** Driver-neutral value helpers: PGlite gives numbers where postgres-js gives strings (int8, numeric). */
-import { sql } from 'drizzle-orm';
+
 import type { SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -9,7 +9,12 @@ export function badRequest(c: Context, error: string, issues: Array<{ path: stri
   return c.json({ error, issues }, 400);
 }
 
-export function parseWith<S extends z.ZodType>(c: Context, schema: S, input: unknown, what: string): Parsed<z.output<S>> {
+export function parseWith<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  input: unknown,
+  what: string,
+): Parsed<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   return {

@@ -27,7 +27,8 @@ export function analyticsRoutes(deps: Deps): Hono<AppEnv> {
     const body = await readBody(c, videoMetaSchema, 'video metadata');
     if (!body.ok) return body.response;
     const result = await putVideo(deps.db, videoId.value, body.value);
-    if (!result.ok) return c.json({ error: result.error, issues: [{ path: 'durationMs', message: result.error }] }, 400);
+    if (!result.ok)
+      return c.json({ error: result.error, issues: [{ path: 'durationMs', message: result.error }] }, 400);
     const summary = await videoSummary(deps.db, videoId.value);
     if (!summary) return c.json({ error: `no video ${videoId.value}` }, 404);
     const { videoId: id, title, posterUrl, durationMs, firstSeenAt, updatedAt } = summary;
@@ -48,7 +49,9 @@ export function analyticsRoutes(deps: Deps): Hono<AppEnv> {
     if (!query.ok) return query.response;
     const durationMs = await videoDuration(deps.db, videoId.value);
     if (durationMs === null || durationMs <= 0) return c.json({ error: `no video ${videoId.value}` }, 404);
-    const retention = await deps.db.transaction((tx) => readRetention(tx, videoId.value, durationMs, query.value.buckets));
+    const retention = await deps.db.transaction((tx) =>
+      readRetention(tx, videoId.value, durationMs, query.value.buckets),
+    );
     return c.json(retention);
   });
 

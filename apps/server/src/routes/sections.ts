@@ -22,7 +22,9 @@ export function sectionsRoutes(deps: Deps): Hono<AppEnv> {
       return c.json({ error: `this token may write only viewers/${c.var.principal.sub}` }, 403);
     const body = await readBody(c, sectionsPayloadSchema, 'sections payload');
     if (!body.ok) return body.response;
-    return c.json(await mergeViewerSections(deps.db, { videoId: videoId.value, viewerId: viewerId.value, ...body.value }));
+    return c.json(
+      await mergeViewerSections(deps.db, { videoId: videoId.value, viewerId: viewerId.value, ...body.value }),
+    );
   });
 
   app.get(path, async (c) => {

@@ -32,10 +32,7 @@ export function staticRoutes(deps: Deps): Hono {
 
   app.get('/watchtime.global.js', async (c) => {
     if (!isFile(pluginBundlePath))
-      return c.text(
-        `watchtime.global.js is not built (looked for ${pluginBundlePath}): run npm run build`,
-        404,
-      );
+      return c.text(`watchtime.global.js is not built (looked for ${pluginBundlePath}): run npm run build`, 404);
     c.header('Content-Type', TYPES['.js'] as string);
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'no-cache');

@@ -162,7 +162,12 @@ export async function listViewers(
     total: num(count?.total),
     viewers: rows.map((r) => {
       const sections = fromMultirange(r.sections as string);
-      return { viewerId: String(r.viewer_id), sections, ...watchMetrics(sections, durationMs), updatedAt: num(r.updated_at) };
+      return {
+        viewerId: String(r.viewer_id),
+        sections,
+        ...watchMetrics(sections, durationMs),
+        updatedAt: num(r.updated_at),
+      };
     }),
   };
 }

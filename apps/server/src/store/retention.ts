@@ -59,7 +59,9 @@ export async function rebuildCounts(db: Database, videoId: string, n: number): P
       INSERT INTO retention_counts AS r (video_id, n, bucket_ms) VALUES (${videoId}, ${n}, 0)
       ON CONFLICT (video_id, n) DO UPDATE SET bucket_ms = r.bucket_ms`);
     // Read after the lock is held: this statement's snapshot includes every merge committed before.
-    const [video] = await tx.rows<{ duration_ms: unknown }>(sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`);
+    const [video] = await tx.rows<{ duration_ms: unknown }>(
+      sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`,
+    );
     if (!video) return;
     const { bucketMs, viewers } = await computeRetention(tx, videoId, Number(video.duration_ms), n);
     await tx.rows(sql`DELETE FROM retention_buckets WHERE video_id = ${videoId} AND n = ${n}`);

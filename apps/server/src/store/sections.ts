@@ -7,8 +7,8 @@
 import { type Section, type SectionsAnswer, watchMetrics } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
-import { fromMultirange, toMultirange } from '../db/multirange.js';
 import { isRetryable } from '../db/errors.js';
+import { fromMultirange, toMultirange } from '../db/multirange.js';
 import { num } from '../db/values.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
 
@@ -82,7 +82,8 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
     return readViewerSections(db, videoId, viewerId);
   }
   const incoming = toMultirange(input.sections);
-  const [row] = await withRetry(() => db.rows<{ after: string; matched: unknown; inserted: unknown; stored: unknown; d: unknown }>(sql`
+  const [row] = await withRetry(() =>
+    db.rows<{ after: string; matched: unknown; inserted: unknown; stored: unknown; d: unknown }>(sql`
     WITH ${videoCtes(videoId, input.durationMs)},
     m AS (
       INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
@@ -126,7 +127,8 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
     SELECT m.after::text AS after,
            ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv100) + (SELECT count(*) FROM adv1000) AS advanced,
            dur.inserted, dur.stored, dur.d
-    FROM m, dur`));
+    FROM m, dur`),
+  );
   if (!row) throw new Error('sections upsert returned nothing');
   const after = fromMultirange(row.after);
   const durationMs = await durationOf(db, videoId, row);
