@@ -113,7 +113,8 @@ describe('screen recorder', () => {
       const probe = await probeVideo(rec.file);
       expect(probe.fps).toBe(30);
       expect(Math.abs(probe.frames - Math.round((rec.durationMs * 30) / 1000))).toBeLessThanOrEqual(2);
-      expect(Math.abs(probe.durationMs - rec.durationMs)).toBeLessThanOrEqual(70);
+      // Whole frames: the file ends on a frame boundary, within 3 frames of the last screencast frame.
+      expect(Math.abs(probe.durationMs - rec.durationMs)).toBeLessThanOrEqual(100);
       // The ticker keeps the page changing: roughly a frame per video frame even while paused.
       expect(rec.screencastFrames).toBeGreaterThan((rec.durationMs / 1000) * 15);
       expect(rec.frameTimesMs[0]).toBe(0);

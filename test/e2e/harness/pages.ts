@@ -28,12 +28,15 @@ ${ticker ? TICKER_HTML : ''}
   window.__firstFrame = () => new Promise((r) => v.requestVideoFrameCallback(() => r(mark('firstFrame'))));
   window.__pauseFor = (ms) => new Promise((resolve) => {
     v.pause(); mark('paused');
+    const pausedMedia = v.currentTime;
     setTimeout(() => {
       v.play(); mark('resumed');
-      // presentationTime is when the compositor showed the frame: a late callback on a busy main
-      // thread does not move it.
+      // When did the first new frame reach the screen? On a busy main thread the callback comes
+      // late and describes the latest frame presented, so step back from its presentation time by
+      // the media played since the first new frame (1× playback).
       v.requestVideoFrameCallback((now, md) => {
-        window.__marks.resumedFrame = Math.round(performance.timeOrigin + md.presentationTime);
+        const sinceFirstMs = Math.max(0, (md.mediaTime - pausedMedia) * 1000 - 1000 / 30);
+        window.__marks.resumedFrame = Math.round(performance.timeOrigin + md.presentationTime - sinceFirstMs);
         resolve(window.__marks);
       });
     }, ms);

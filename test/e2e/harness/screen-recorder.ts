@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { runFfmpeg } from './ffmpeg.js';
 import { TICKER_MASK } from './ticker.js';
+import { captureGapsOf, increasingFrames } from './timeline.js';
 
 export interface Rect {
   x: number;
@@ -96,18 +97,13 @@ async function encode(
   o: RecorderOptions & { fps: number; mask: Rect[]; name: string; gapFrames: number },
 ): Promise<Recording> {
   // Timestamps can tie or (rarely) step back by a hair: keep the order they were shown in.
-  const frames = all.filter((f, i) => i === 0 || f.wallMs > (all[i - 1] as Frame).wallMs);
+  const frames = increasingFrames(all);
   const first = frames[0];
   if (!first) throw new Error('the screencast delivered no frame: did the page render anything?');
   const frameMs = 1000 / o.fps;
   const startWallMs = first.wallMs;
   const frameTimesMs = frames.map((f) => f.wallMs - startWallMs);
-  const captureGaps: Recording['captureGaps'] = [];
-  for (let i = 1; i < frameTimesMs.length; i++) {
-    const a = frameTimesMs[i - 1] as number;
-    const b = frameTimesMs[i] as number;
-    if (b - a > o.gapFrames * frameMs) captureGaps.push({ startMs: a, endMs: b });
-  }
+  const captureGaps = captureGapsOf(frameTimesMs, o.gapFrames * frameMs);
 
   await mkdir(o.outDir, { recursive: true });
   const framesDir = join(o.outDir, `${o.name}-frames`);
