@@ -471,6 +471,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
         sync.dispose();
         await sync.whenStored();
         if (sync.online) await sync.flush();
+        sync.releaseSession();
       }
       this.store?.close();
     })();

@@ -8,12 +8,21 @@
  * each other's lists. Where IndexedDB is unavailable (some private modes, workers without it)
  * the same interface keeps everything in memory for the page's lifetime.
  */
-import { IntervalSet, type Section } from '@watchtime/core';
+import { IntervalSet, type Section, type SessionDoc } from '@watchtime/core';
 import { notCoveredBy } from './acknowledge.js';
 
 export const DB_NAME = 'watchtime';
 export const DB_VERSION = 1;
 export const SECTIONS_STORE = 'sections';
+export const SESSIONS_STORE = 'sessions';
+
+/** A session document waiting to be (re)sent: the last state of one page view's telemetry. */
+export interface StoredSession {
+  sessionId: string;
+  viewerId: string;
+  doc: SessionDoc;
+  updatedAt: number;
+}
 
 export interface StoredRecord {
   key: string;
@@ -34,6 +43,12 @@ export interface LocalStore {
   addUnsent(videoId: string, viewerId: string, sections: readonly Section[], durationMs: number | null): Promise<void>;
   /** known ∪= answer; unsent := the part of unsent not wholly inside the answer. */
   acknowledge(videoId: string, viewerId: string, answer: readonly Section[]): Promise<void>;
+  /** Keeps the latest session document until the server has it. */
+  saveSession(session: StoredSession): Promise<void>;
+  /** Session documents not yet acknowledged, of this viewer. */
+  pendingSessions(viewerId: string): Promise<StoredSession[]>;
+  /** Drops a session document the server acknowledged — unless it changed since `updatedAt`. */
+  deleteSession(sessionId: string, updatedAt: number): Promise<void>;
   close(): void;
 }
 
@@ -72,6 +87,7 @@ function withAcknowledged(rec: StoredRecord, answer: readonly Section[]): Stored
 
 /** Shared by every memory store of the page, so a second handle for the same video sees it. */
 const memory = new Map<string, StoredRecord>();
+const memorySessions = new Map<string, StoredSession>();
 
 export class MemoryStore implements LocalStore {
   readonly kind = 'memory' as const;
@@ -86,6 +102,15 @@ export class MemoryStore implements LocalStore {
   async acknowledge(videoId: string, viewerId: string, answer: readonly Section[]) {
     const key = recordKey(videoId, viewerId);
     memory.set(key, withAcknowledged(memory.get(key) ?? emptyRecord(videoId, viewerId), answer));
+  }
+  async saveSession(session: StoredSession): Promise<void> {
+    memorySessions.set(session.sessionId, session);
+  }
+  async pendingSessions(viewerId: string): Promise<StoredSession[]> {
+    return [...memorySessions.values()].filter((s) => s.viewerId === viewerId);
+  }
+  async deleteSession(sessionId: string, updatedAt: number): Promise<void> {
+    if ((memorySessions.get(sessionId)?.updatedAt ?? 0) <= updatedAt) memorySessions.delete(sessionId);
   }
   close(): void {}
 }
@@ -104,6 +129,8 @@ export class IndexedDbStore implements LocalStore {
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains(SECTIONS_STORE)) db.createObjectStore(SECTIONS_STORE, { keyPath: 'key' });
+        if (!db.objectStoreNames.contains(SESSIONS_STORE))
+          db.createObjectStore(SESSIONS_STORE, { keyPath: 'sessionId' });
       };
       req.onsuccess = () => resolve(new IndexedDbStore(req.result));
       req.onerror = () => reject(req.error ?? new Error('watchtime: IndexedDB open failed'));
@@ -143,6 +170,44 @@ export class IndexedDbStore implements LocalStore {
 
   acknowledge(videoId: string, viewerId: string, answer: readonly Section[]): Promise<void> {
     return this.update(videoId, viewerId, (rec) => withAcknowledged(rec, answer));
+  }
+
+  saveSession(session: StoredSession): Promise<void> {
+    return this.run(SESSIONS_STORE, 'readwrite', (store) => {
+      store.put(session);
+    });
+  }
+
+  async pendingSessions(viewerId: string): Promise<StoredSession[]> {
+    let all: StoredSession[] = [];
+    await this.run(SESSIONS_STORE, 'readonly', (store) => {
+      const req = store.getAll();
+      req.onsuccess = () => {
+        all = req.result as StoredSession[];
+      };
+    });
+    return all.filter((s) => s.viewerId === viewerId);
+  }
+
+  deleteSession(sessionId: string, updatedAt: number): Promise<void> {
+    return this.run(SESSIONS_STORE, 'readwrite', (store) => {
+      const get = store.get(sessionId);
+      get.onsuccess = () => {
+        const cur = get.result as StoredSession | undefined;
+        if (cur && cur.updatedAt <= updatedAt) store.delete(sessionId);
+      };
+    });
+  }
+
+  /** One transaction on one store; resolves when it has committed. */
+  private run(name: string, mode: IDBTransactionMode, body: (store: IDBObjectStore) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const tx = this.db.transaction(name, mode, { durability: 'strict' });
+      body(tx.objectStore(name));
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('watchtime: IndexedDB transaction failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('watchtime: IndexedDB transaction aborted'));
+    });
   }
 
   close(): void {

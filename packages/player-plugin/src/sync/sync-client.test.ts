@@ -198,6 +198,9 @@ describe('SyncClient', () => {
         order.push(`stored ${JSON.stringify(sections)}`);
       },
       acknowledge: (a, b, answer) => inner.acknowledge(a, b, answer),
+      saveSession: (x) => inner.saveSession(x),
+      pendingSessions: (v) => inner.pendingSessions(v),
+      deleteSession: (id, at) => inner.deleteSession(id, at),
       close() {},
     };
     const { c } = client([s.url], {

@@ -15,7 +15,7 @@
  */
 import { IntervalSet, type Section, type SectionsAnswer, type SessionDoc } from '@watchtime/core';
 import { notCoveredBy } from '../store/acknowledge.js';
-import type { LocalStore } from '../store/local-store.js';
+import type { LocalStore, StoredSession } from '../store/local-store.js';
 import { backoffDelay } from './backoff.js';
 import { chunkSections, MAX_SECTIONS_PER_PAYLOAD } from './chunks.js';
 import type { TokenSource } from './tokens.js';
@@ -73,6 +73,10 @@ export class SyncClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: Promise<boolean> | null = null;
   private lastSessionJson = '';
+  /** Session documents of earlier page views that never reached the server. */
+  private orphans: StoredSession[] = [];
+  private releaseLock: (() => void) | null = null;
+  private lastStamp = 0;
   private disposed = false;
   private readonly fetchFn: typeof fetch;
 
@@ -103,6 +107,12 @@ export class SyncClient {
       this.o.onError?.(new SyncError(`watchtime: reading local state failed: ${errorText(e)}`, null, null));
     }
     if (this.online) {
+      await this.holdSessionLock();
+      try {
+        this.orphans = await this.findOrphans();
+      } catch (e) {
+        this.o.onError?.(new SyncError(`watchtime: reading saved sessions failed: ${errorText(e)}`, null, null));
+      }
       try {
         const answer = (await this.request('GET', this.sectionsPath())) as SectionsAnswer;
         this.fold(answer);
@@ -185,15 +195,69 @@ export class SyncClient {
     if (durationMs === null || !Number.isFinite(durationMs)) return; // SPEC §8: nothing before a finite duration
     // Snapshot first, then wait for the store: every section in the snapshot is durable before it is sent.
     const pending = this.unsent.clamp(0, durationMs).toJSON();
+    // The session document too is saved before anything is sent: if this flush fails and the
+    // page dies, the next page view delivers it.
+    const sessionJson = snap.session ? JSON.stringify(snap.session) : null;
+    const saved = snap.session && sessionJson !== this.lastSessionJson ? this.saveSession(snap.session) : null;
+    await saved?.written;
     await this.writes;
     for (const chunk of chunkSections(pending, MAX_SECTIONS_PER_PAYLOAD)) await this.putSections(chunk, durationMs);
-    if (snap.session) {
-      const json = JSON.stringify(snap.session);
-      if (json !== this.lastSessionJson) {
-        await this.request('PUT', `/v1/sessions/${encodeURIComponent(this.o.sessionId)}`, json);
-        this.lastSessionJson = json;
-      }
+    while (this.orphans.length > 0) {
+      const orphan = this.orphans[0] as StoredSession;
+      await this.request('PUT', `/v1/sessions/${encodeURIComponent(orphan.sessionId)}`, JSON.stringify(orphan.doc));
+      this.orphans.shift();
+      await this.o.store.deleteSession(orphan.sessionId, orphan.updatedAt).catch(() => undefined);
     }
+    if (saved && sessionJson !== null) {
+      await this.request('PUT', `/v1/sessions/${encodeURIComponent(this.o.sessionId)}`, sessionJson);
+      this.lastSessionJson = sessionJson;
+      await this.o.store.deleteSession(this.o.sessionId, saved.updatedAt).catch(() => undefined);
+    }
+  }
+
+  private saveSession(doc: SessionDoc): { updatedAt: number; written: Promise<void> } {
+    const updatedAt = Math.max(Date.now(), this.lastStamp + 1);
+    this.lastStamp = updatedAt;
+    const written = this.o.store
+      .saveSession({ sessionId: this.o.sessionId, viewerId: this.o.viewerId, doc, updatedAt })
+      .catch((e) =>
+        this.o.onError?.(new SyncError(`watchtime: saving the session locally failed: ${errorText(e)}`, null, null)),
+      );
+    return { updatedAt, written };
+  }
+
+  /**
+   * Each live page view holds a Web Lock named after its session; a saved session whose lock is
+   * free belongs to a page that is gone, so it is ours to deliver. Without Web Locks, a saved
+   * session untouched for 2 minutes counts as orphaned.
+   */
+  private async holdSessionLock(): Promise<void> {
+    const locks = webLocks();
+    if (!locks) return;
+    await new Promise<void>((held) => {
+      locks
+        .request(lockName(this.o.sessionId), { ifAvailable: true }, (lock) => {
+          held();
+          if (!lock) return undefined; // another handle uses this session id: it owns the lock
+          return new Promise<void>((release) => {
+            this.releaseLock = release;
+          });
+        })
+        .catch(() => held());
+    });
+  }
+
+  private async findOrphans(): Promise<StoredSession[]> {
+    const saved = (await this.o.store.pendingSessions(this.o.viewerId)).filter((s) => s.sessionId !== this.o.sessionId);
+    const locks = webLocks();
+    const out: StoredSession[] = [];
+    for (const s of saved) {
+      const free = locks
+        ? await locks.request(lockName(s.sessionId), { ifAvailable: true }, async (lock) => lock !== null)
+        : Date.now() - s.updatedAt > 120_000;
+      if (free) out.push(s);
+    }
+    return out;
   }
 
   private async putSections(chunk: Section[], durationMs: number): Promise<void> {
@@ -335,6 +399,7 @@ export class SyncClient {
     }
     if (snap.session) {
       const json = JSON.stringify(snap.session);
+      if (json !== this.lastSessionJson) void this.saveSession(snap.session).written;
       if (json.length <= KEEPALIVE_MAX_BYTES && json !== this.lastSessionJson) {
         try {
           this.fetchFn(`${base}/v1/sessions/${encodeURIComponent(this.o.sessionId)}`, {
@@ -355,7 +420,25 @@ export class SyncClient {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
+
+  /** Lets go of the session's Web Lock (after the final flush). */
+  releaseSession(): void {
+    this.releaseLock?.();
+    this.releaseLock = null;
+  }
 }
+
+interface WebLocks {
+  request<T>(name: string, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+  request<T>(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
+
+function webLocks(): WebLocks | null {
+  const nav = (globalThis as { navigator?: { locks?: WebLocks } }).navigator;
+  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null;
+}
+
+const lockName = (sessionId: string) => `watchtime-session:${sessionId}`;
 
 class RetryAfterError extends SyncError {
   constructor(
