@@ -100,6 +100,8 @@ export function stagesReport(
 /** Streams gray frames, keeping one similarity value per frame. */
 export class StageCutter {
   private prev: { data: Uint8Array; integral: Integral } | undefined;
+  private spare: Integral | undefined;
+  private scratch: Float64Array | undefined;
   readonly similarity: number[] = [];
   readonly block: number;
   private readonly combine: 'min' | 'mean';
@@ -116,9 +118,11 @@ export class StageCutter {
   }
 
   push(frame: Pick<Frame, 'data'>): number {
-    const cur = { data: frame.data, integral: integral(frame.data, this.width, this.height) };
+    // Two sets of tables alternate: the previous frame's and the one being filled.
+    const cur = { data: frame.data, integral: integral(frame.data, this.width, this.height, this.spare) };
     let sim = 1;
     if (this.prev) {
+      this.scratch ??= new Float64Array((this.width + 1) * (this.height + 1));
       const tiles = tileSsim(
         this.prev.data,
         cur.data,
@@ -127,9 +131,11 @@ export class StageCutter {
         this.block,
         this.prev.integral,
         cur.integral,
+        this.scratch,
       );
       sim = this.combine === 'min' ? Math.min(...tiles) : tiles.reduce((s, v) => s + v, 0) / tiles.length;
     }
+    this.spare = this.prev?.integral;
     this.prev = cur;
     this.similarity.push(sim);
     return sim;
