@@ -79,4 +79,17 @@ describe.each(STORES)('concurrent devices on %s', (kind) => {
     const res = await app.request('/v1/videos/crowd/retention?buckets=100', { headers: auth(analyst) });
     expect(await res.json()).toEqual(retention(merged, 12_345, 100));
   });
+
+  it('two viewers racing to create one session: exactly one owns it, the other gets 403', async () => {
+    const doc = { videoId: 'hot', startedAt: 1_700_000_000_000, playedWallMs: 1000, startupMs: 300 };
+    const racers = await Promise.all(Array.from({ length: 12 }, (_, i) => viewerToken(`racer-${i}`)));
+    const statuses = await Promise.all(
+      racers.map(async (t) => (await app.request('/v1/sessions/contested', json(t, doc))).status),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 403)).toHaveLength(11);
+    const winner = `racer-${statuses.indexOf(200)}`;
+    const stored = await (await app.request('/v1/sessions/contested', { headers: auth(await analystToken()) })).json();
+    expect(stored.viewerId).toBe(winner);
+  });
 });
