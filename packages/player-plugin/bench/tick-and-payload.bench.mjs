@@ -88,6 +88,41 @@ for (let i = 0; i < rounds; i++) {
   sections = r.sections;
   base.push(runTicks('ticks', true).perTickMs);
 }
+// Events mode (the default): every media event and every 100 ms poll sample through the session.
+function runEvents(noop) {
+  const handle = attachToTarget(fakeTarget(), { videoId: 'bench-events', storage: 'memory' });
+  const sink = noop ? { mediaEvent() {}, poll() {} } : handle;
+  const events = viewing.events;
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    sink.mediaEvent(e);
+    sink.poll({
+      wallMs: e.wallMs,
+      mediaMs: e.mediaMs,
+      paused: false,
+      seeking: false,
+      ended: false,
+      waiting: false,
+      readyState: 4,
+      lastFrameWallMs: e.wallMs - 16,
+    });
+  }
+  const ms = performance.now() - t0;
+  void handle.dispose();
+  return ms / events.length;
+}
+for (let i = 0; i < 3; i++) {
+  runEvents(false);
+  runEvents(true);
+}
+const evReal = [];
+const evBase = [];
+for (let i = 0; i < rounds; i++) {
+  evReal.push(runEvents(false));
+  evBase.push(runEvents(true));
+}
+
 const perTick = median(real);
 const baseline = median(base);
 
@@ -102,6 +137,9 @@ console.log(
 );
 console.log(
   `tick path (tick + stall poll): ${fmt(perTick)} per tick  | baseline no-op loop ${fmt(baseline)}  | ratio ${(perTick / baseline).toFixed(1)}×  | goal ≤ 100 µs: ${perTick <= 0.1 ? 'met' : 'MISSED'}`,
+);
+console.log(
+  `events path (media event + stall poll): ${fmt(median(evReal))} per event  | baseline no-op loop ${fmt(median(evBase))}  | ratio ${(median(evReal) / median(evBase)).toFixed(1)}×  (${viewing.events.length} events)`,
 );
 console.log(
   `sync payload: ${payloadBytes} B (${sections.length} sections)  | raw event log ${rawLogBytes} B (${viewing.events.length} events), raw tick log ${rawTicksBytes} B  | ${(rawLogBytes / payloadBytes).toFixed(0)}× smaller than the event log  | goal ≤ 2048 B: ${payloadBytes <= 2048 ? 'met' : 'MISSED'}`,

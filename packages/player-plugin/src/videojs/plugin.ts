@@ -38,6 +38,7 @@ interface PluginBase {
   on(target: unknown, type: string, fn: () => void): void;
   off(target: unknown, type: string, fn: () => void): void;
   trigger(event: { type: string; detail?: unknown }): void;
+  setState(state: Record<string, unknown>): void;
   dispose(): void;
 }
 type PluginClass = new (player: VideoJsPlayerLike, options?: unknown) => PluginBase;
@@ -62,6 +63,7 @@ export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
 
   class WatchTime extends Plugin implements WatchTimePluginInstance {
     static VERSION = '0.1.0';
+    static defaultState = { watchedMs: 0, coverage: 0 };
     readonly handle: WatchTimeHandle;
 
     constructor(player: VideoJsPlayerLike, options: WatchTimeOptions) {
@@ -89,6 +91,8 @@ export function registerWatchTimePlugin(videojs: VideoJsLike): unknown {
       };
       this.handle = attachToTarget(target, options);
       // Re-dispatch handle events on the plugin, so `player.watchTime().on('stall', …)` works.
+      // The plugin's video.js state mirrors the coverage: `wt.state.coverage`, `statechanged`.
+      this.handle.addEventListener('progress', (e) => this.setState({ ...(e as CustomEvent).detail }));
       for (const type of ['sync', 'syncerror', 'progress', 'completed', 'stall']) {
         this.handle.addEventListener(type, (e) => this.trigger({ type, detail: (e as CustomEvent).detail }));
       }

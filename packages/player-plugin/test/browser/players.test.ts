@@ -69,8 +69,13 @@ describe.concurrent('players', () => {
       const runs = (await page.evaluate((s) => (window as Any).H.run(s), viewing)) as Runs;
       const result = (await page.evaluate(() => {
         const wt = (window as Any).player.watchTime();
-        return { sections: wt.sections(), metrics: wt.metrics(), progress: (window as Any).vjsEvents.length };
-      })) as { sections: Runs; metrics: Any; progress: number };
+        return {
+          sections: wt.sections(),
+          metrics: wt.metrics(),
+          progress: (window as Any).vjsEvents.length,
+          state: wt.state,
+        };
+      })) as { sections: Runs; metrics: Any; progress: number; state: { watchedMs: number; coverage: number } };
       const report = compareBoundaries(result.sections, runs, 50);
       console.log(
         `[video.js] truth ${JSON.stringify(report.truth)} recorded ${JSON.stringify(report.recorded)} max error ${report.maxError} ms`,
@@ -78,6 +83,9 @@ describe.concurrent('players', () => {
       expect(report.sameCount).toBe(true);
       expect(report.maxError).toBeLessThanOrEqual(50);
       expect(result.progress).toBeGreaterThan(0);
+      // video.js plugin state follows the coverage (setState).
+      expect(result.state.watchedMs).toBeGreaterThan(1500);
+      expect(result.state.coverage).toBeCloseTo(result.state.watchedMs / 20_000, 5);
       expect(result.metrics.seeks.length).toBe(2);
       expect(result.metrics.startupMs).not.toBeNull();
       // Disposing the player disposes the plugin: its handle stops recording.
