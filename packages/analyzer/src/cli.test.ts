@@ -101,6 +101,20 @@ describe('watchtime-analyze CLI', () => {
     expect(missing.stderr).toContain('missing <video>');
   });
 
+  it('draws a progress bar when stderr is a terminal (a real pseudo-terminal via util-linux script)', async () => {
+    const command = [process.execPath, BIN, 'freeze', freezes].map((a) => `'${a}'`).join(' ');
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      p.stdout.on('data', (d: Buffer) => (text += d));
+      p.on('error', reject);
+      p.on('close', () => resolve(text));
+    });
+    expect(out).toMatch(/\rfreeze \[#*-*\] \d+% \(\d+\/175\)/);
+    expect(out).toContain('\rfreeze done');
+    expect(out).not.toContain('freeze: 10%');
+  });
+
   it('without ffmpeg installed: says so and how to fix it', async () => {
     const r = await cliWithEnv({ PATH: '/nonexistent' }, 'freeze', freezes);
     expect(r.code).toBe(1);
