@@ -43,3 +43,18 @@ export function isRetryable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Runs `work` again after a deadlock or serialization failure (it must be atomic: one statement
+ * or one transaction), with a short random back-off; other errors pass through.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
+}

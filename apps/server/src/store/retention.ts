@@ -14,7 +14,7 @@
 import { bucketMsFor, type Retention } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
-import { isRetryable } from '../db/errors.js';
+import { retryOnConflict } from '../db/errors.js';
 
 export const STANDARD_BUCKETS = [100, 1000] as const;
 
@@ -54,22 +54,24 @@ export async function computeRetention(
 
 /** Rebuilds one standard counts row in full, in its own transaction, under its row lock. */
 export async function rebuildCounts(db: Database, videoId: string, n: number): Promise<void> {
-  await withRetry(db, async (tx) => {
-    await tx.rows(sql`
+  await retryOnConflict(() =>
+    db.transaction(async (tx) => {
+      await tx.rows(sql`
       INSERT INTO retention_counts AS r (video_id, n, bucket_ms) VALUES (${videoId}, ${n}, 0)
       ON CONFLICT (video_id, n) DO UPDATE SET bucket_ms = r.bucket_ms`);
-    // Read after the lock is held: this statement's snapshot includes every merge committed before.
-    const [video] = await tx.rows<{ duration_ms: unknown }>(
-      sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`,
-    );
-    if (!video) return;
-    const { bucketMs, viewers } = await computeRetention(tx, videoId, Number(video.duration_ms), n);
-    await tx.rows(sql`DELETE FROM retention_buckets WHERE video_id = ${videoId} AND n = ${n}`);
-    await tx.rows(sql`
+      // Read after the lock is held: this statement's snapshot includes every merge committed before.
+      const [video] = await tx.rows<{ duration_ms: unknown }>(
+        sql`SELECT duration_ms FROM videos WHERE video_id = ${videoId}`,
+      );
+      if (!video) return;
+      const { bucketMs, viewers } = await computeRetention(tx, videoId, Number(video.duration_ms), n);
+      await tx.rows(sql`DELETE FROM retention_buckets WHERE video_id = ${videoId} AND n = ${n}`);
+      await tx.rows(sql`
       INSERT INTO retention_buckets (video_id, n, bucket, viewers)
       SELECT ${videoId}, ${n}, (i - 1)::int, c FROM unnest(${`{${viewers.join(',')}}`}::int4[]) WITH ORDINALITY AS u(c, i)`);
-    await tx.rows(sql`UPDATE retention_counts SET bucket_ms = ${bucketMs} WHERE video_id = ${videoId} AND n = ${n}`);
-  });
+      await tx.rows(sql`UPDATE retention_counts SET bucket_ms = ${bucketMs} WHERE video_id = ${videoId} AND n = ${n}`);
+    }),
+  );
 }
 
 /** Rebuilds the standard rows whose bucket size no longer matches the video's duration. */
@@ -82,17 +84,6 @@ export async function ensureCountsCurrent(db: Database, videoId: string): Promis
   for (const n of STANDARD_BUCKETS) {
     const row = rows.find((r) => Number(r.n) === n);
     if (!row || Number(row.bucket_ms) !== bucketMsFor(Number(video.d), n)) await rebuildCounts(db, videoId, n);
-  }
-}
-
-async function withRetry<T>(db: Database, work: (tx: TxHandle) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work);
-    } catch (error) {
-      if (attempt >= 8 || !isRetryable(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-    }
   }
 }
 

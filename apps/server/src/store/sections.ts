@@ -7,7 +7,7 @@
 import { type Section, type SectionsAnswer, watchMetrics } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
-import { isRetryable } from '../db/errors.js';
+import { retryOnConflict } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
 import { num } from '../db/values.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
@@ -56,18 +56,6 @@ function answer(sections: Section[], durationMs: number): SectionsAnswer {
   return { sections, ...watchMetrics(sections, durationMs) };
 }
 
-/** The statement is atomic, so a deadlock (two merges newly covering the same buckets in another order) just reruns it. */
-async function withRetry<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= 8 || !isRetryable(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-    }
-  }
-}
-
 /**
  * The counts advance inside the statement: the candidate buckets are those the added part
  * (incoming − stored) touches; one is newly covered when the set before the merge does not
@@ -82,7 +70,8 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
     return readViewerSections(db, videoId, viewerId);
   }
   const incoming = toMultirange(input.sections);
-  const [row] = await withRetry(() =>
+  // Atomic, so a deadlock (two merges newly covering the same buckets in another order) just reruns it.
+  const [row] = await retryOnConflict(() =>
     db.rows<{ after: string; matched: unknown; inserted: unknown; stored: unknown; d: unknown }>(sql`
     WITH ${videoCtes(videoId, input.durationMs)},
     m AS (
