@@ -59,7 +59,40 @@ export interface WatchTimeMetrics {
   unsentSections: number;
 }
 
+/** The `detail` of each handle event. */
+export interface WatchTimeEventDetails {
+  sync: SectionsAnswer;
+  syncerror: { error: unknown; message: string; status: number | null };
+  progress: { watchedMs: number; coverage: number };
+  completed: { watchedMs: number; coverage: number };
+  stall:
+    | { phase: 'start'; atWallMs: number; atMediaMs: number }
+    | { phase: 'end'; atWallMs: number; atMediaMs: number; durationMs: number };
+}
+
+export type WatchTimeEventMap = { [K in keyof WatchTimeEventDetails]: CustomEvent<WatchTimeEventDetails[K]> };
+
 export interface WatchTimeHandle extends EventTarget {
+  addEventListener<K extends keyof WatchTimeEventMap>(
+    type: K,
+    listener: (event: WatchTimeEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof WatchTimeEventMap>(
+    type: K,
+    listener: (event: WatchTimeEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
   readonly videoId: string;
   readonly sessionId: string;
   readonly mode: 'events' | 'ticks';

@@ -2,6 +2,8 @@ export {
   attachToTarget,
   attachWatchTime,
   type StallReport,
+  type WatchTimeEventDetails,
+  type WatchTimeEventMap,
   type WatchTimeHandle,
   type WatchTimeMetrics,
 } from './attach.js';
