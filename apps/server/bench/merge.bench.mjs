@@ -2,7 +2,8 @@
 // sections across many viewers and videos, default auth and rate limits) against a raw upsert
 // loop — the merge's own INSERT … ON CONFLICT statement, sequential, same driver — on the same
 // database in the same run, for PGlite and PostgreSQL. Prints the ratios (goal on PostgreSQL:
-// HTTP ≥ 0.5× raw). Requires `npm run build`.
+// HTTP ≥ 0.5× raw). Requires `npm run build`. BENCH_SECONDS, BENCH_CONNECTIONS tune the runs;
+// BENCH_CPU=1 makes the server process print its CPU time at exit.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

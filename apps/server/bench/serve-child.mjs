@@ -10,6 +10,7 @@ const server = await startServer({
 });
 process.stdout.write(`${server.url}\n`);
 process.once('SIGTERM', async () => {
+  if (process.env.BENCH_CPU) process.stderr.write(`server cpu ms: ${JSON.stringify(process.cpuUsage())}\n`);
   await server.close();
   process.exit(0);
 });
