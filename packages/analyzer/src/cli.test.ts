@@ -121,10 +121,24 @@ describe('watchtime-analyze CLI', () => {
     expect(r.stderr).toContain('ffprobe was not found: install ffmpeg');
   });
 
-  it('correlate is reserved for issue 7', async () => {
+  it('correlate names what is missing, and a server it cannot reach', async () => {
     const r = await cli('correlate', '--session', 'x');
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('not implemented yet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('correlate: --recording is required');
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused for real.
+    const down = await cli(
+      'correlate',
+      '--session',
+      'x',
+      '--recording',
+      freezes,
+      '--server',
+      'http://127.0.0.1:9',
+      '--token',
+      't',
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach http://127.0.0.1:9');
   });
 
   it('stages --out → rename folders → train → timing / screentime / sweep', async () => {

@@ -14,8 +14,10 @@ import {
 } from './analyze.js';
 import { duration, list, num, type Parsed, parseArgs, str, UsageError } from './cli/args.js';
 import { progressReporter } from './cli/progress.js';
+import { type Correlation, correlate } from './correlate/correlate.js';
 import { parseRegion } from './frames/regions.js';
 import { FREEZE_DEFAULTS, type FreezeRule, parseGrayThreshold } from './freeze/freeze-detector.js';
+import { serverClient } from './remote/server-client.js';
 import { type ReportTrack, renderReport } from './report/html-report.js';
 import { STAGE_DEFAULTS } from './stages/stage-cutter.js';
 
@@ -24,7 +26,7 @@ export interface Io {
   err: NodeJS.WriteStream;
 }
 
-const BOOLEANS = new Set(['json', 'help', 'quiet', 'keyframes', 'gray', 'still']);
+const BOOLEANS = new Set(['json', 'help', 'quiet', 'keyframes', 'gray', 'still', 'no-store']);
 
 const COMMON = `  --json              print the result as JSON on stdout
   --report FILE       write one self-contained HTML report
@@ -54,7 +56,8 @@ Commands:
   timing <video> --model <dir> --from A --to B   time from the first frame of A to the first of B
   sweep <video> --truth <file.json>    try (threshold, offset, block) against known timings
   screentime <video> --model <dir> [--every 1s]  seconds per class, one frame per second
-  correlate                            (not implemented yet — issue 7)
+  correlate --session <id> --recording <video> --server <url> --token <jwt>
+                                       the player's telemetry checked against the recording
 
 Run "watchtime-analyze <command> --help" for its options.`,
   freeze: `Usage: watchtime-analyze freeze <video> [options]
@@ -104,9 +107,19 @@ ${COMMON}`,
 
   --every D           sample one frame every D (default 1s; e.g. 500ms)
 ${COMMON}`,
-  correlate: `Usage: watchtime-analyze correlate --session <id> --recording <video> --server <url> --token <jwt>
+  correlate: `Usage: watchtime-analyze correlate --session <id> --recording <video> --server <url> --token <jwt> [options]
 
-Not implemented yet (issue 7).`,
+Reads the session's telemetry from the server, finds the recording's frozen ranges, aligns the two
+clocks on what both saw (stall, pause and seek ends — never startup), and joins them: each reported
+stall with the freeze it matches (or none), freezes nobody reported (hidden stutter), and startup
+as reported next to startup as seen. The result is stored on the server with the freeze analysis.
+  --session ID        the playback session (PUT /v1/sessions/ID by the player plugin)
+  --recording FILE    the screen recording of that playback
+  --server URL        the watchtime server; --token: an analyst JWT
+  --gaps FILE         JSON [{startMs, endMs}]: stretches where the capture itself dropped frames
+  --tolerance MS      how far apart two views of one event may be (default 300)
+  --no-store          do not store the result on the server
+${COMMON}`,
 };
 
 function sourceOptions(p: Parsed): SourceOptions {
@@ -185,6 +198,32 @@ export async function main(
 }
 
 class NotImplemented extends Error {}
+
+/** The correlation for people: one line per reported stall, then what nobody reported. */
+export function describeCorrelation(c: Correlation, recordingId: string | null): string {
+  const lines: string[] = [];
+  if (c.offsetMs === null) {
+    lines.push('clocks could not be aligned: no stall, pause or seek end is visible in both');
+  } else {
+    lines.push(
+      `clock offset ${c.offsetMs} ms (wall = recording + offset), from ${c.anchors} anchors, worst residual ${c.residualMs} ms`,
+    );
+  }
+  c.stalls.forEach((m, i) => {
+    const seen = m.frozen
+      ? `seen ${Math.round(m.frozen.startMs)}–${Math.round(m.frozen.endMs)} ms (duration ${m.durationErrorMs! >= 0 ? '+' : ''}${m.durationErrorMs} ms)`
+      : 'NOT seen on screen';
+    lines.push(`  stall ${i + 1}: reported ${m.stall.durationMs} ms → ${seen}`);
+  });
+  if (c.hiddenStutter.length === 0) lines.push('hidden stutter: none');
+  for (const f of c.hiddenStutter)
+    lines.push(
+      `  HIDDEN STUTTER ${Math.round(f.startMs)}–${Math.round(f.endMs)} ms (${Math.round(f.endMs - f.startMs)} ms), no stall reported`,
+    );
+  lines.push(`startup: reported ${c.startup.reportedMs ?? '—'} ms, perceived ${c.startup.perceivedMs ?? '—'} ms`);
+  if (recordingId) lines.push(`stored as recording ${recordingId}`);
+  return `${lines.join('\n')}\n`;
+}
 
 /** TensorFlow.js takes a while to load: only the classifier commands pay for it. */
 async function classifier() {
@@ -546,7 +585,42 @@ async function run(cmd: string, p: Parsed, io: Io, progress: (d: number, t: numb
       else for (const [l, s] of Object.entries(r.seconds)) io.out(`  ${l.padEnd(16)} ${s} s\n`);
       return;
     }
-    case 'correlate':
-      throw new NotImplemented('correlate: not implemented yet (issue 7)');
+    case 'correlate': {
+      const sessionId = needFlag(p, 'session', cmd);
+      const video = needFlag(p, 'recording', cmd);
+      const server = serverClient(needFlag(p, 'server', cmd), needFlag(p, 'token', cmd));
+      const session = await server.getSession(sessionId);
+      const gapsFile = str(p.flags, 'gaps');
+      let captureGaps: Array<{ startMs: number; endMs: number }> = [];
+      if (gapsFile) {
+        try {
+          captureGaps = JSON.parse(await readFile(gapsFile, 'utf8'));
+        } catch (err) {
+          throw new UsageError(`--gaps ${gapsFile}: not readable JSON (${(err as Error).message})`);
+        }
+        if (!Array.isArray(captureGaps))
+          throw new UsageError(`--gaps ${gapsFile}: expected an array of {startMs, endMs}`);
+      }
+      const a = await analyzeFreeze(video, { ...sourceOptions(p) }, progress);
+      const { curves: _curves, ...freeze } = a.report;
+      const correlation = correlate(
+        session,
+        { fps: freeze.fps, frozen: freeze.frozen, captureGaps },
+        { toleranceMs: num(p.flags, 'tolerance') },
+      );
+      const stored = p.flags.has('no-store')
+        ? null
+        : await server.postRecording({
+            sessionId,
+            name: basename(video),
+            fps: freeze.fps,
+            frames: freeze.frames,
+            freeze,
+            correlation,
+          });
+      if (p.flags.has('json')) io.out(json({ recordingId: stored?.id ?? null, correlation }));
+      else io.out(describeCorrelation(correlation, stored?.id ?? null));
+      return;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { correlate, type FrozenRange, type SessionTelemetry } from './correlate.js';
+import { correlate, type FrozenRange, type SessionTelemetry, type TelemetryEvent } from './correlate.js';
 
 const FPS = 30;
 const FRAME = 1000 / FPS;
@@ -37,12 +37,9 @@ type World = typeof world extends fc.Arbitrary<infer T> ? T : never;
 
 function build(w: World) {
   const playRequestRec = w.leadIn;
-  const session: SessionTelemetry = {
-    startedAt: w.offset + playRequestRec,
-    startupMs: w.startup,
-    stalls: [],
-    pauses: [],
-  };
+  const stalls: TelemetryEvent[] = [];
+  const pauses: TelemetryEvent[] = [];
+  const session: SessionTelemetry = { startedAt: w.offset + playRequestRec, startupMs: w.startup, stalls, pauses };
   const frozen: FrozenRange[] = [{ startMs: FRAME, endMs: playRequestRec + w.startup }];
   const gaps: Array<{ startMs: number; endMs: number }> = [];
   const hidden: FrozenRange[] = [];
@@ -50,8 +47,8 @@ function build(w: World) {
   for (const e of w.events) {
     t += e.gap;
     const f = { startMs: t + e.jitterStart * FRAME, endMs: t + e.len + e.jitterEnd * FRAME };
-    if (e.kind === 'stall') session.stalls.push({ atWallMs: t + w.offset, durationMs: e.len });
-    if (e.kind === 'pause') session.pauses?.push({ atWallMs: t + w.offset, durationMs: e.len });
+    if (e.kind === 'stall') stalls.push({ atWallMs: t + w.offset, durationMs: e.len });
+    if (e.kind === 'pause') pauses.push({ atWallMs: t + w.offset, durationMs: e.len });
     if (e.kind === 'hidden') hidden.push(f);
     if (e.kind === 'gap') {
       // The capture stalled: the video file repeats its last frame, but nothing froze on screen.
@@ -81,7 +78,7 @@ describe('correlate', () => {
         expect(Math.abs((c.startup.perceivedMs as number) - w.startup)).toBeLessThanOrEqual(100);
         expect(c.startup.reportedMs).toBe(w.startup);
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 
@@ -116,5 +113,34 @@ describe('correlate', () => {
     );
     expect(c.offsetMs).toBeNull();
     expect(c.startup.perceivedMs).toBeNull();
+  });
+});
+
+describe('describeCorrelation', () => {
+  it('says, per stall, whether the screen showed it, and names hidden stutter', async () => {
+    const { describeCorrelation } = await import('../cli.js');
+    const session: SessionTelemetry = {
+      startedAt: 10_000,
+      startupMs: 500,
+      stalls: [
+        { atWallMs: 15_000, durationMs: 1000 },
+        { atWallMs: 25_000, durationMs: 800 },
+      ],
+    };
+    const recording = {
+      fps: FPS,
+      frozen: [
+        { startMs: 33, endMs: 1500 },
+        { startMs: 6000, endMs: 7000 },
+        { startMs: 12_000, endMs: 13_000 },
+      ],
+    };
+    const text = describeCorrelation(correlate(session, recording), 'rec-1');
+    expect(text).toMatch(/clock offset 9000 ms/);
+    expect(text).toMatch(/stall 1: reported 1000 ms → seen 6000–7000 ms \(duration \+0 ms\)/);
+    expect(text).toMatch(/stall 2: reported 800 ms → NOT seen on screen/);
+    expect(text).toMatch(/HIDDEN STUTTER 12000–13000 ms \(1000 ms\)/);
+    expect(text).toMatch(/startup: reported 500 ms, perceived 500 ms/);
+    expect(text).toMatch(/stored as recording rec-1/);
   });
 });

@@ -125,7 +125,8 @@ export function estimateOffset(
   // A freeze made by the capture itself (frames not delivered) says nothing about the player.
   const frozen = recording.frozen.filter((f) => !mostlyCaptureGap(f, recording.captureGaps ?? [], toleranceMs / 3));
   // Pauses and stalls carry a length that must agree; they make the strongest anchors.
-  let best: { offset: number; matched: number; error: number; residuals: number[] } | null = null;
+  type Candidate = { offset: number; matched: number; error: number; residuals: number[] };
+  const candidates: Candidate[] = [];
   for (const a of anchors) {
     for (const f of frozen) {
       if (a.lengthMs !== null && Math.abs(f.endMs - f.startMs - a.lengthMs) > 2 * toleranceMs) continue;
@@ -134,10 +135,20 @@ export function estimateOffset(
       // all): an offset that puts the request before the recording's first frame is impossible.
       if (playRequestWallMs - offset < -toleranceMs) continue;
       const s = score(anchors, frozen, offset, toleranceMs);
-      if (!best || s.matched > best.matched || (s.matched === best.matched && s.error < best.error))
-        best = { offset, ...s };
+      if (s.matched > 0) candidates.push({ offset, ...s });
     }
   }
+  // Most anchors agreeing wins. Errors within a frame per anchor are capture quantisation, not
+  // evidence; among such near-ties (a periodic pattern of freezes) the capture is taken to have
+  // started just before the play request, the way a recording of a playback is made.
+  const mostMatched = Math.max(0, ...candidates.map((c) => c.matched));
+  const top = candidates.filter((c) => c.matched === mostMatched);
+  const leastError = Math.min(...top.map((c) => c.error));
+  const frameMs = 1000 / recording.fps;
+  const best =
+    top
+      .filter((c) => c.error <= leastError + frameMs * c.matched)
+      .sort((x, y) => playRequestWallMs - x.offset - (playRequestWallMs - y.offset) || x.error - y.error)[0] ?? null;
   if (!best || best.matched === 0) return { offsetMs: null, anchors: 0, residualMs: null };
   // Refine: move the offset by the median residual, then re-measure.
   const refined = best.offset + median(best.residuals);
