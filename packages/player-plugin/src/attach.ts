@@ -196,7 +196,12 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
       ...(this.o.weights ? { weights: this.o.weights } : {}),
       threshold: this.o.threshold,
     });
-    this.hls = this.o.hls ? new HlsSignals(this.o.hls) : null;
+    // hls.js knows a live playlist even when the element reports a finite, growing duration.
+    this.hls = this.o.hls
+      ? new HlsSignals(this.o.hls, undefined, (live) => {
+          if (live) this.goLive();
+        })
+      : null;
     this.signals = new MediaSignals(target, this, { mode: this.o.mode, tickMs: this.o.tickMs, network: this.hls });
     this.removeExitListeners = this.listenForExit(hooks.window);
     this.signals.start();
@@ -281,14 +286,21 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   durationChanged(durationMs: number | null): void {
     if (durationMs === null) return;
     if (!Number.isFinite(durationMs)) {
-      // Live: no sections, no stall detection (seed 002), nothing sent.
-      this.live = true;
+      this.goLive();
       return;
     }
+    if (this.hls?.live) return;
     this.live = false;
     if (this.durationMs !== null && durationMs < this.durationMs) return; // keep the largest seen, as the server does
     this.durationMs = durationMs;
     this.recorder.setDuration(durationMs);
+  }
+
+  /** Live: no sections, no stall detection (seed 002), nothing sent. */
+  private goLive(): void {
+    if (this.live) return;
+    this.live = true;
+    this.durationMs = null;
   }
 
   playRequested(wallMs: number): void {
@@ -328,6 +340,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   }
 
   private onSection(section: Section): void {
+    if (this.live) return;
     const s = this.clampSection(section);
     if (!s) return;
     if (this.sync) void this.sync.record([s], this.durationMs);
@@ -364,6 +377,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   }
 
   private merged(): IntervalSet {
+    if (this.live) return new IntervalSet();
     const set = this.sync ? this.sync.state.clone() : new IntervalSet();
     set.addAll(this.recorder.sections());
     for (const s of this.early) set.add(s[0], s[1]);

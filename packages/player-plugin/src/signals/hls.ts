@@ -11,7 +11,8 @@
 export interface HlsEventData {
   frag?: { type?: string; stats?: LoadStatsLike };
   stats?: LoadStatsLike;
-  details?: string;
+  /** ERROR: the error name; LEVEL_LOADED: the playlist details. */
+  details?: string | { live?: boolean };
 }
 type HlsListener = (event: string, data: HlsEventData) => void;
 
@@ -21,6 +22,8 @@ export interface HlsLike {
   on(event: any, listener: (event: any, data: any) => void): void;
   // biome-ignore lint/suspicious/noExplicitAny: as above
   off(event: any, listener: (event: any, data: any) => void): void;
+  /** hls.js ≥ 1.6: the playlist loaded last (read at attach, when it may already be known). */
+  readonly latestLevelDetails?: { live?: boolean } | null;
 }
 
 const EV = {
@@ -29,6 +32,7 @@ const EV = {
   FRAG_BUFFERED: 'hlsFragBuffered',
   ERROR: 'hlsError',
   STALL_RESOLVED: 'hlsStallResolved',
+  LEVEL_LOADED: 'hlsLevelLoaded',
 } as const;
 const BUFFER_STALLED_ERROR = 'bufferStalledError';
 
@@ -48,10 +52,25 @@ export class HlsSignals {
   private waiting = false;
   private readonly listeners: Array<[string, HlsListener]> = [];
 
+  /** True once hls.js loaded a live playlist (whatever duration the element reports). */
+  live = false;
+
   constructor(
     private readonly hls: HlsLike,
     private readonly now: () => number = () => performance.now(),
+    private readonly onLive: (live: boolean) => void = () => {},
   ) {
+    if (hls.latestLevelDetails?.live === true) {
+      this.live = true;
+      queueMicrotask(() => this.onLive(true));
+    }
+    this.listen(EV.LEVEL_LOADED, (_e, data) => {
+      const details = data?.details;
+      if (details && typeof details === 'object' && typeof details.live === 'boolean' && details.live !== this.live) {
+        this.live = details.live;
+        this.onLive(details.live);
+      }
+    });
     this.listen(EV.FRAG_LOADING, (_e, data) => {
       if (data?.frag && (data.frag.type === undefined || data.frag.type === 'main')) this.inFlight = data.frag;
     });
