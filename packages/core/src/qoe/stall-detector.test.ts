@@ -13,7 +13,11 @@ interface Plan {
  * Polls every 100 ms of a playback that follows the plan; the playhead and the frames stop
  * during each stall. Returns the detector and the true stalls.
  */
-function play(plan: Plan, signals: { image?: boolean; network?: boolean; audio?: boolean }, options = {}) {
+function play(
+  plan: Plan,
+  signals: { image?: boolean; network?: boolean; audio?: boolean; frameTimes?: boolean },
+  options = {},
+) {
   const det = new StallDetector(options);
   const t0 = 10_000;
   const truth: Array<{ at: number; len: number }> = [];
@@ -31,9 +35,15 @@ function play(plan: Plan, signals: { image?: boolean; network?: boolean; audio?:
   for (let w = t0; w <= end; w += 100) {
     // Media advanced during the last 100 ms for the part of it that was not stalled.
     for (let x = w - 100; x < w; x += 10) if (x >= t0 && !stalledAt(x)) media += 10;
-    if (!stalledAt(w - 1) && w > t0 + plan.startupMs) lastFrame = w - 1;
+    // A frame is presented at every 10 ms step at which playback moves.
+    for (let x = w - 100; x < w; x += 10) if (x >= t0 && !stalledAt(x)) lastFrame = x;
     const sample: StallSample = { wallMs: w, mediaMs: media, paused: false, readyState: stalledAt(w) ? 2 : 4 };
     if (signals.image) sample.lastFrameWallMs = lastFrame;
+    if (signals.frameTimes) {
+      let first: number | null = null;
+      for (let x = w - 100; x < w; x += 10) if (x >= t0 && !stalledAt(x) && first === null) first = x;
+      sample.firstFrameSincePollWallMs = first;
+    }
     if (signals.network) sample.throughputBps = stalledAt(w) ? 20_000 : 2_000_000;
     if (signals.audio) sample.audioLevel = stalledAt(w) ? 0.01 : 0.5;
     det.poll(sample);
@@ -73,6 +83,22 @@ describe('StallDetector', () => {
       );
     });
   }
+
+  it('with frame presentation times, startup and stall durations are exact to a frame (property)', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const { det, truth, startupMs } = play(plan, { image: true, frameTimes: true });
+        expect(det.stalls.length).toBe(truth.length);
+        det.stalls.forEach((s, i) => {
+          const t = truth[i] as { at: number; len: number };
+          expect(Math.abs(s.durationMs - t.len)).toBeLessThanOrEqual(20);
+          expect(Math.abs(s.atWallMs - t.at)).toBeLessThanOrEqual(20);
+        });
+        expect(Math.abs((det.startupMs as number) - startupMs)).toBeLessThanOrEqual(20);
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('shares the weight of signals it cannot measure among the others', () => {
     const det = new StallDetector();

@@ -48,6 +48,8 @@ export interface StallSample {
   readyState?: number;
   /** Wall time of the last presented frame (`requestVideoFrameCallback`); null: none yet. */
   lastFrameWallMs?: number | null;
+  /** Wall time of the first frame presented since the previous poll, where known (null: none). */
+  firstFrameSincePollWallMs?: number | null;
   /** Last measured segment throughput, bytes/s. */
   throughputBps?: number | null;
   /** Output level 0–1 (Web Audio), where it can be read. */
@@ -141,16 +143,20 @@ export class StallDetector {
     const advanced = moved && !jumped;
     if (s.waiting) this.waitingSinceAdvance = true;
     if (s.seeking || jumped) this.seekPending = true;
+    // Where the page knows frame presentation times, the moments playback moved again and last
+    // moved are exact instead of rounded up to the poll (100 ms).
+    const movedAt = within(s.firstFrameSincePollWallMs, this.lastPollWall, s.wallMs) ?? s.wallMs;
+    const lastMovedAt = within(s.lastFrameWallMs, this.lastPollWall, s.wallMs) ?? s.wallMs;
     this.lastPollWall = s.wallMs;
 
     if (advanced && !s.seeking) {
       if (this.firstFrameAt === null && !s.paused) {
-        this.firstFrameAt = s.wallMs;
-        this.startupMs = this.playRequestedAt === null ? null : s.wallMs - this.playRequestedAt;
-        events.push({ type: 'firstframe', wallMs: s.wallMs, startupMs: this.startupMs });
+        this.firstFrameAt = movedAt;
+        this.startupMs = this.playRequestedAt === null ? null : Math.max(0, movedAt - this.playRequestedAt);
+        events.push({ type: 'firstframe', wallMs: movedAt, startupMs: this.startupMs });
       }
-      if (this.current) events.push(this.endStall(s.wallMs));
-      this.lastAdvanceWall = s.wallMs;
+      if (this.current) events.push(this.endStall(Math.max(movedAt, this.current.atWallMs)));
+      this.lastAdvanceWall = lastMovedAt;
       this.waitingSinceAdvance = false;
       this.seekPending = false;
     }
@@ -216,6 +222,11 @@ export class StallDetector {
     const probability = measurable > 0 ? active / measurable : 0;
     return { probability, stalled: probability >= this.threshold - 1e-9, signals };
   }
+}
+
+/** `v` when it is a time inside `[lo, hi]`, else undefined (stale or missing). */
+function within(v: number | null | undefined, lo: number, hi: number): number | undefined {
+  return typeof v === 'number' && v >= lo && v <= hi ? v : undefined;
 }
 
 function median(values: readonly number[]): number {
