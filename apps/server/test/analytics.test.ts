@@ -191,7 +191,7 @@ describe.each(STORES)('analytics on %s', (kind) => {
     await app.request('/v1/sessions/sess-0', json(owner, (sessions[0] as (typeof sessions)[number]).doc));
   });
 
-  it('recordings: validated analyzer JSON in, listed and read back; correlation not yet', async () => {
+  it('recordings: validated analyzer JSON in, listed and read back; the newest correlation of a session', async () => {
     const freeze = {
       fps: 30,
       frames: 90,
@@ -225,6 +225,28 @@ describe.each(STORES)('analytics on %s', (kind) => {
     res = await app.request('/v1/sessions/sess-1/correlation', { headers: auth(analyst) });
     expect(res.status).toBe(404);
     expect((await res.json()).error).toMatch(/no correlation yet/);
+    // A recording carrying a correlation (as `watchtime-analyze correlate` posts it) answers it;
+    // the newest one wins.
+    const correlation = (offsetMs: number) => ({
+      offsetMs,
+      anchors: 2,
+      residualMs: 12,
+      stalls: [{ stall: { atWallMs: 5, durationMs: 400 }, frozen: null, startErrorMs: null, durationErrorMs: null }],
+      hiddenStutter: [{ startMs: 100, endMs: 900 }],
+      explained: [],
+      startup: { reportedMs: 200, perceivedMs: 150 },
+    });
+    res = await app.request('/v1/recordings', json(analyst, { ...payload, correlation: correlation(1000) }, 'POST'));
+    expect(res.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 5)); // distinct created_at
+    res = await app.request('/v1/recordings', json(analyst, { ...payload, correlation: correlation(2000) }, 'POST'));
+    const newest = (await res.json()).id;
+    res = await app.request('/v1/sessions/sess-1/correlation', { headers: auth(analyst) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ sessionId: 'sess-1', recordingId: newest, ...correlation(2000) });
+    expect(
+      (await app.request('/v1/sessions/sess-1/correlation', { headers: auth(await viewerToken('v')) })).status,
+    ).toBe(403);
   });
 
   it('login opens a database session cookie any replica accepts; logout ends it', async () => {

@@ -1,6 +1,6 @@
 /**
- * Recordings (analyzer JSON) and the correlation endpoint. Correlation answers 404 until the
- * analyzer's correlation runs through the server (issue 7 / job queue, issue 9).
+ * Recordings (analyzer JSON) and the correlation endpoint. `watchtime-analyze correlate` posts the
+ * correlation inside the recording; the session's correlation is the newest one stored.
  */
 import { recordingPayloadSchema } from '@watchtime/core';
 import { Hono } from 'hono';
@@ -8,7 +8,7 @@ import type { AppEnv, Deps } from '../env.js';
 import { requireAnalyst } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { parseId, readBody } from '../middleware/validate.js';
-import { addRecording, getRecording, listRecordings } from '../store/recordings.js';
+import { addRecording, getCorrelation, getRecording, listRecordings } from '../store/recordings.js';
 
 export function recordingsRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,7 +32,8 @@ export function recordingsRoutes(deps: Deps): Hono<AppEnv> {
   app.get('/sessions/:sessionId/correlation', ...analyst, async (c) => {
     const sessionId = parseId(c, 'sessionId');
     if (!sessionId.ok) return sessionId.response;
-    return c.json({ error: `no correlation yet for session ${sessionId.value}` }, 404);
+    const found = await getCorrelation(deps.db, sessionId.value);
+    return found ? c.json(found) : c.json({ error: `no correlation yet for session ${sessionId.value}` }, 404);
   });
   return app;
 }

@@ -40,3 +40,20 @@ export async function getRecording(db: Database, id: string) {
   const payload = parseJson(r.payload) as RecordingPayload;
   return { ...payload, id: String(r.id), sessionId: payload.sessionId ?? null, createdAt: num(r.created_at) };
 }
+
+/** The newest correlation stored for a session (the analyzer's `correlate` posts it with the recording). */
+export async function getCorrelation(db: Database, sessionId: string) {
+  const [r] = await db.rows<Record<string, unknown>>(sql`
+    SELECT id, name, ${epochMs(sql`created_at`)} AS created_at, (payload->'correlation')::text AS correlation
+    FROM recordings
+    WHERE session_id = ${sessionId} AND payload ? 'correlation'
+    ORDER BY created_at DESC, id DESC LIMIT 1`);
+  if (!r) return null;
+  return {
+    sessionId,
+    recordingId: String(r.id),
+    recordingName: String(r.name),
+    createdAt: num(r.created_at),
+    ...(parseJson(r.correlation) as Record<string, unknown>),
+  };
+}
