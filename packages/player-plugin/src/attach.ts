@@ -402,14 +402,23 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
     const w = win ?? (typeof window !== 'undefined' ? window : undefined);
     const doc = w?.document;
     if (!w) return () => {};
-    const onExit = () => this.exit();
+    const onExit = () => {
+      this.exit();
+      // A held Web Lock keeps a page out of the back/forward cache; the session is saved now.
+      this.sync?.releaseSession();
+    };
+    const onShow = (e: Event) => {
+      if ((e as PageTransitionEvent).persisted) void this.sync?.resumeSession();
+    };
     const onVisibility = () => {
       if (doc?.visibilityState === 'hidden') this.exit();
     };
     w.addEventListener('pagehide', onExit);
+    w.addEventListener('pageshow', onShow);
     doc?.addEventListener('visibilitychange', onVisibility);
     return () => {
       w.removeEventListener('pagehide', onExit);
+      w.removeEventListener('pageshow', onShow);
       doc?.removeEventListener('visibilitychange', onVisibility);
     };
   }

@@ -421,10 +421,16 @@ export class SyncClient {
     this.timer = null;
   }
 
-  /** Lets go of the session's Web Lock (after the final flush). */
+  /** Lets go of the session's Web Lock (after the final flush, or when the page is hidden away). */
   releaseSession(): void {
     this.releaseLock?.();
     this.releaseLock = null;
+  }
+
+  /** The page came back from the back/forward cache: this session is live again. */
+  async resumeSession(): Promise<void> {
+    if (this.disposed || !this.online || this.releaseLock) return;
+    await this.holdSessionLock();
   }
 }
 
