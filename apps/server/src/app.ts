@@ -10,6 +10,7 @@ import { createVerifier } from './auth/tokens.js';
 import { type ConfigInput, resolveConfig } from './config.js';
 import type { Database } from './db/connect.js';
 import { isDatabaseUnavailable } from './db/errors.js';
+import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
 import type { AppEnv, Deps } from './env.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
@@ -22,15 +23,18 @@ import { staticRoutes } from './routes/static.js';
 export interface CreateAppOptions {
   db: Database;
   config: ConfigInput;
+  /** The shared job queue (`createQueue`); an in-process one when omitted. */
+  queue?: JobQueue;
 }
 
-export function createApp({ db, config: input }: CreateAppOptions): Hono {
+export function createApp({ db, config: input, queue }: CreateAppOptions): Hono {
   const config = resolveConfig(input);
   const deps: Deps = {
     db,
     config,
     limiter: new TokenBucket(config.rateLimit),
     verify: createVerifier(config.jwtSecret),
+    queue: queue ?? createInProcessQueue(),
   };
   const app = new Hono();
 

@@ -2,6 +2,7 @@
 import type { Principal } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/connect.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { TokenBucket } from './middleware/rate-limit.js';
 
 export interface Deps {
@@ -10,6 +11,8 @@ export interface Deps {
   limiter: TokenBucket;
   /** Verifies a bearer token (signature, algorithm, expiry), remembering good ones. */
   verify: (token: string) => Promise<Principal>;
+  /** The job queue shared by replicas and workers (pg-boss on PostgreSQL, in-process on PGlite). */
+  queue: JobQueue;
 }
 
 export interface AppEnv {

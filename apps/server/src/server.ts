@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { ConfigInput } from './config.js';
 import { type Database, openDatabase } from './db/connect.js';
+import { createInProcessQueue, createQueue, type JobQueue, type QueueOptions } from './jobs/queue.js';
 
 export interface StartOptions {
   /** 0 picks a free port. Default 8080. */
@@ -13,12 +14,17 @@ export interface StartOptions {
   databaseUrl?: string;
   dataDir?: string;
   config: ConfigInput;
+  /** Job queue tuning (pg-boss on PostgreSQL needs `databaseUrl`, taken from above). */
+  queue?: Omit<QueueOptions, 'databaseUrl'>;
+  /** Called with the open queue before listening (the embedded store registers its job handlers here). */
+  onQueue?: (queue: JobQueue, db: Database) => Promise<void>;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   db: Database;
+  queue: JobQueue;
   close(): Promise<void>;
 }
 
@@ -29,7 +35,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (await openDatabase(
       options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir ?? '.watchtime' },
     ));
-  const app = createApp({ db, config: options.config });
+  // A PostgreSQL store handed in without its URL cannot reach pg-boss: jobs then run in this process.
+  const queue =
+    db.kind === 'postgres' && !options.databaseUrl
+      ? createInProcessQueue(options.queue)
+      : await createQueue(db, { ...options.queue, databaseUrl: options.databaseUrl }).catch(async (error) => {
+          if (owned) await db.close();
+          throw error;
+        });
+  await options.onQueue?.(queue, db);
+  const app = createApp({ db, config: options.config, queue });
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, (info) =>
@@ -37,6 +52,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
     s.once('error', reject);
   }).catch(async (error) => {
+    await queue.stop();
     if (owned) await db.close();
     throw error;
   });
@@ -45,11 +61,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: `http://${shownHost}:${port}`,
     port,
     db,
+    queue,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await queue.stop();
       if (owned) await db.close();
     },
   };
