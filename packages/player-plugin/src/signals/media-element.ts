@@ -62,6 +62,8 @@ export class MediaSignals {
   private frameVideo: HTMLVideoElement | null = null;
   /** Wall time of the last presented frame; undefined until the first callback (not measurable yet). */
   private lastFrameWallMs: number | undefined = undefined;
+  /** Wall time of the first frame presented since the previous poll (null: none since then). */
+  private firstFrameSincePollWallMs: number | null = null;
   private waitingSincePoll = false;
   /** Position at the last pause, until a seek: a paused playhead cannot move, so play resumes here. */
   private pausedAtMs: number | null = null;
@@ -161,7 +163,11 @@ export class MediaSignals {
       waiting,
       readyState: t.readyState(),
     };
-    if (this.lastFrameWallMs !== undefined) sample.lastFrameWallMs = this.lastFrameWallMs;
+    if (this.lastFrameWallMs !== undefined) {
+      sample.lastFrameWallMs = this.lastFrameWallMs;
+      sample.firstFrameSincePollWallMs = this.firstFrameSincePollWallMs;
+    }
+    this.firstFrameSincePollWallMs = null;
     if (net) sample.throughputBps = net.throughputBps();
     this.sink.poll(sample);
     // In events mode the poll doubles as a position report between timeupdates.
@@ -173,9 +179,14 @@ export class MediaSignals {
     const video = this.target.frameSource();
     if (!video || typeof video.requestVideoFrameCallback !== 'function') return;
     this.frameVideo = video;
-    const onFrame = () => {
+    const onFrame = (frameNow: DOMHighResTimeStamp) => {
       if (this.disposed) return;
-      this.lastFrameWallMs = this.now();
+      // The callback's `now` is on the performance.now() timeline; carry it over to this clock
+      // (the same one the poll reads), so startup and stall edges are frame-exact, not per poll.
+      const wall = this.now();
+      const presented = Number.isFinite(frameNow) ? wall - Math.max(0, performance.now() - frameNow) : wall;
+      this.lastFrameWallMs = presented;
+      if (this.firstFrameSincePollWallMs === null) this.firstFrameSincePollWallMs = presented;
       this.frameHandle = video.requestVideoFrameCallback(onFrame);
     };
     this.frameHandle = video.requestVideoFrameCallback(onFrame);
