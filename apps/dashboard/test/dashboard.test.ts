@@ -297,6 +297,44 @@ describe(`dashboard against a populated server (seed ${SEED})`, () => {
     expect(counts).toEqual(session.doc.playCounts);
   });
 
+  it('session page: a stored correlation shows stalls seen and not seen, hidden stutter and both startups', async () => {
+    const session = keynote().sessions.find((x) => x.doc.stalls.length > 0) ?? keynote().sessions[0]!;
+    // The shape `watchtime-analyze correlate` posts with the recording it analysed.
+    const stalls = session.doc.stalls.map((stall, i) => ({
+      stall,
+      frozen: i === 0 ? { startMs: 4000, endMs: 4000 + stall.durationMs + 33 } : null,
+      startErrorMs: i === 0 ? 20 : null,
+      durationErrorMs: i === 0 ? 33 : null,
+    }));
+    const correlation = {
+      offsetMs: 1_700_000_000_000,
+      anchors: 3,
+      residualMs: 40,
+      stalls,
+      hiddenStutter: [{ startMs: 9000, endMs: 10_500 }],
+      explained: [],
+      startup: { reportedMs: 240, perceivedMs: 180 },
+    };
+    await call(server.url, 'POST', '/v1/recordings', server.analystToken, {
+      ...recordingFor(session.sessionId),
+      correlation,
+    });
+    const page = await analystTab('laptop', `/sessions/${session.sessionId}`);
+    await page.waitForSelector('[data-testid=correlation-panel][data-state=ready]');
+    const stat = (key: string) =>
+      page.locator(`[data-testid=correlation-stats] [data-stat=${key}]`).getAttribute('data-value');
+    expect(Number(await stat('reportedStartupMs'))).toBe(240);
+    expect(Number(await stat('perceivedStartupMs'))).toBe(180);
+    expect(Number(await stat('matchedStalls'))).toBe(stalls.filter((x) => x.frozen).length);
+    expect(Number(await stat('hiddenStutter'))).toBe(1);
+    expect(Number(await stat('offsetMs'))).toBe(correlation.offsetMs);
+    const rows = await page.$$eval('[data-testid=correlation-stalls] tbody tr', (trs) =>
+      trs.map((r) => (r as HTMLElement).dataset.matched),
+    );
+    expect(rows).toEqual(stalls.map((x) => (x.frozen ? 'true' : 'false')));
+    expect(await page.locator('[data-testid=correlation-panel]').textContent()).toContain('Hidden stutter at');
+  });
+
   it('an unwatched video shows an understandable empty state; an unknown route says there is no such page', async () => {
     const page = await analystTab('laptop', `/videos/${data.unwatched.videoId}`);
     await page.waitForSelector('[data-testid=empty]');
