@@ -14,6 +14,7 @@ import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
 import type { AppEnv, Deps } from './env.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { heatRoutes } from './routes/heat.js';
 import { loginRoutes } from './routes/login.js';
 import { recordingsRoutes } from './routes/recordings.js';
 import { sectionsRoutes } from './routes/sections.js';
@@ -61,6 +62,7 @@ export function createApp({ db, config: input, queue }: CreateAppOptions): Hono 
   const v1 = new Hono<AppEnv>();
   v1.route('/', sectionsRoutes(deps));
   v1.route('/', sessionsRoutes(deps));
+  v1.route('/', heatRoutes(deps));
   v1.route('/', analyticsRoutes(deps));
   v1.route('/', recordingsRoutes(deps));
   v1.route('/', loginRoutes(deps));
