@@ -15,6 +15,7 @@ import type { AppEnv, Deps } from './env.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { heatRoutes } from './routes/heat.js';
+import { completionRoutes } from './routes/completion.js';
 import { loginRoutes } from './routes/login.js';
 import { recordingsRoutes } from './routes/recordings.js';
 import { sectionsRoutes } from './routes/sections.js';
@@ -66,6 +67,7 @@ export function createApp({ db, config: input, queue }: CreateAppOptions): Hono 
   v1.route('/', analyticsRoutes(deps));
   v1.route('/', recordingsRoutes(deps));
   v1.route('/', loginRoutes(deps));
+  v1.route('/', completionRoutes(deps));
   app.route('/v1', v1);
 
   app.get('/healthz', (c) => c.json({ ok: true }));

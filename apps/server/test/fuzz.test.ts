@@ -123,6 +123,12 @@ describe.each(STORES)('hostile input on %s', (kind) => {
       '/v1/videos/v/viewers/target/sections',
       json(token, { durationMs: 10_000, sections: [[100, 200]] }),
     );
-    expect(await alive.json()).toEqual({ sections: [[0, 200]], watchedMs: 200, coverage: 0.02 });
+    expect(await alive.json()).toEqual({
+      sections: [[0, 200]],
+      watchedMs: 200,
+      coverage: 0.02,
+      completed: false,
+      completedAt: null,
+    });
   });
 });

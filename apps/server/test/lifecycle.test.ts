@@ -31,7 +31,13 @@ describe('PGlite data directory', () => {
     await db.close();
     db = await openDatabase({ dataDir });
     const res = await testApp(db).request('/v1/videos/keep/viewers/ann/sections', json(token, put([[1000, 2000]])));
-    expect(await res.json()).toEqual({ sections: [[0, 2000]], watchedMs: 2000, coverage: 0.2 });
+    expect(await res.json()).toEqual({
+      sections: [[0, 2000]],
+      watchedMs: 2000,
+      coverage: 0.2,
+      completed: false,
+      completedAt: null,
+    });
     await db.close();
   });
 });
@@ -107,7 +113,13 @@ describe('over a real listening socket', () => {
           ]),
         ),
       );
-      expect(await res.json()).toEqual({ sections: [[0, 900]], watchedMs: 900, coverage: 0.09 });
+      expect(await res.json()).toEqual({
+        sections: [[0, 900]],
+        watchedMs: 900,
+        coverage: 0.09,
+        completed: false,
+        completedAt: null,
+      });
 
       res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, {
         method: 'OPTIONS',

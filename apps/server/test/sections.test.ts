@@ -59,6 +59,8 @@ describe.each(STORES)('sections on %s', (kind) => {
       ],
       watchedMs: 2000,
       coverage: 0.2,
+      completed: false,
+      completedAt: null,
     });
     res = await app.request(
       url('v1'),
@@ -77,6 +79,8 @@ describe.each(STORES)('sections on %s', (kind) => {
       ],
       watchedMs: 5000,
       coverage: 0.5,
+      completed: false,
+      completedAt: null,
     });
     res = await app.request(url('v1'), { headers: auth(token) });
     expect(await res.json()).toEqual({
@@ -113,7 +117,13 @@ describe.each(STORES)('sections on %s', (kind) => {
     let res = await app.request(url('grow'), json(token, { durationMs: 8000, sections: [] }));
     expect((await res.json()).coverage).toBe(0.25);
     res = await app.request(url('grow'), json(token, { durationMs: 2000, sections: [[0, 1000]] }));
-    expect(await res.json()).toEqual({ sections: [[0, 2000]], watchedMs: 2000, coverage: 0.25 });
+    expect(await res.json()).toEqual({
+      sections: [[0, 2000]],
+      watchedMs: 2000,
+      coverage: 0.25,
+      completed: false,
+      completedAt: null,
+    });
   });
 
   it('rejects what it cannot store with 400 and says why; nothing is stored', async () => {

@@ -15,6 +15,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** A watched set: `{[0,5000),[7000,9000)}` — PostgreSQL keeps it canonical (adjacent ranges fold). */
@@ -48,6 +49,8 @@ export const sections = pgTable(
      * and the retention counts can be advanced by the newly covered buckets.
      */
     lastAdded: int8multirange('last_added').notNull(),
+    /** When the completion rule first held (issue 10); set once, never un-set. */
+    completedAt: at('completed_at'),
     firstSeenAt: at('first_seen_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
@@ -119,3 +122,49 @@ export const loginSessions = pgTable('login_sessions', {
   createdAt: at('created_at').notNull().defaultNow(),
   expiresAt: at('expires_at').notNull(),
 });
+
+/**
+ * Completion rules (issue 10): one row per video, plus the site-wide default under the scope
+ * `*`. The rule is core's `completionRuleSchema` as JSON.
+ */
+export const completionRules = pgTable('completion_rules', {
+  scope: text('scope').primaryKey(),
+  rule: jsonb('rule').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** Webhook endpoints registered by analysts (issue 10). */
+export const webhooks = pgTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  events: jsonb('events').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+/**
+ * One row per event and webhook; `id` is the idempotency key sent as `Watchtime-Delivery`.
+ * `event_key` (e.g. `completion:<video>:<viewer>`) is unique per webhook so a re-run never
+ * enqueues an event twice.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id').notNull(),
+    eventKey: text('event_key').notNull(),
+    event: text('event').notNull(),
+    body: text('body').notNull(),
+    /** pending | delivered | failed (retries exhausted) */
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    deliveredAt: at('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_idx').on(t.webhookId, t.eventKey),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
+  ],
+);

@@ -10,7 +10,17 @@ import type { Database, TxHandle } from '../db/connect.js';
 import { retryOnConflict } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
 import { num } from '../db/values.js';
+import { type CompletionState, readCompletion, type Settled, settleCompletion } from './completion.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
+
+/** The PUT answer: the merged whole plus the server's completion verdict (issue 10). */
+export type MergeAnswer = SectionsAnswer & CompletionState;
+
+/** Runs inside the merge's transaction when a viewer completes a video for the first time. */
+export type OnFirstCompletion = (
+  tx: TxHandle,
+  event: { videoId: string; viewerId: string; completedAt: number },
+) => Promise<void>;
 
 export interface MergeInput {
   videoId: string;
@@ -61,18 +71,31 @@ function answer(sections: Section[], durationMs: number): SectionsAnswer {
  * (incoming − stored) touches; one is newly covered when the set before the merge does not
  * overlap it. A counts row advances only while its `bucket_ms` is current (see retention.ts).
  */
-export async function mergeViewerSections(db: Database, input: MergeInput): Promise<SectionsAnswer> {
+export async function mergeViewerSections(
+  db: Database,
+  input: MergeInput,
+  onFirstCompletion?: OnFirstCompletion,
+): Promise<MergeAnswer> {
   const { videoId, viewerId } = input;
   if (input.sections.length === 0) {
     // Nothing to add, but the duration may have grown: the counts must notice.
     await touchVideo(db, videoId, input.durationMs);
     await ensureCountsCurrent(db, videoId);
-    return readViewerSections(db, videoId, viewerId);
+    const answer = await readViewerSections(db, videoId, viewerId);
+    return { ...answer, ...(await readCompletion(db, videoId, viewerId)) };
   }
   const incoming = toMultirange(input.sections);
-  // Atomic, so a deadlock (two merges newly covering the same buckets in another order) just reruns it.
-  const [row] = await retryOnConflict(() =>
-    db.rows<{ after: string; matched: unknown; inserted: unknown; stored: unknown; d: unknown }>(sql`
+  // Atomic (one transaction: the upsert, then the completion verdict on the row it locked), so a
+  // deadlock (two merges newly covering the same buckets in another order) just reruns it.
+  const { row, settled } = await retryOnConflict(() =>
+    db.transaction(async (tx) => {
+      const [row] = await tx.rows<{
+        after: string;
+        matched: unknown;
+        inserted: unknown;
+        stored: unknown;
+        d: unknown;
+      }>(sql`
     WITH ${videoCtes(videoId, input.durationMs)},
     m AS (
       INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
@@ -116,16 +139,22 @@ export async function mergeViewerSections(db: Database, input: MergeInput): Prom
     SELECT m.after::text AS after,
            ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv100) + (SELECT count(*) FROM adv1000) AS advanced,
            dur.inserted, dur.stored, dur.d
-    FROM m, dur`),
+    FROM m, dur`);
+      if (!row) throw new Error('sections upsert returned nothing');
+      const durationMs = await durationOf(tx, videoId, row);
+      const settled: Settled = await settleCompletion(tx, videoId, viewerId, fromMultirange(row.after), durationMs);
+      if (settled.newly && settled.completedAt !== null && onFirstCompletion)
+        await onFirstCompletion(tx, { videoId, viewerId, completedAt: settled.completedAt });
+      return { row, settled };
+    }),
   );
-  if (!row) throw new Error('sections upsert returned nothing');
   const after = fromMultirange(row.after);
   const durationMs = await durationOf(db, videoId, row);
   // A counts row that is missing or keyed by another bucket size (first viewer, duration grew)
   // is rebuilt in full, after this merge committed, so the rebuild sees it.
   const matched = new Set((row.matched as unknown[]).map(Number));
   for (const n of STANDARD_BUCKETS) if (!matched.has(n)) await rebuildCounts(db, videoId, n);
-  return answer(after, durationMs);
+  return { ...answer(after, durationMs), completed: settled.completed, completedAt: settled.completedAt };
 }
 
 export async function readViewerSections(db: TxHandle, videoId: string, viewerId: string): Promise<SectionsAnswer> {
