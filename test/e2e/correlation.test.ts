@@ -9,13 +9,13 @@
  *    reports no stall, the screen froze — `correlate` must name it hidden stutter.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FreezeResult } from '@watchtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Correlation } from './harness/analysis.js';
+import { type Correlation, correlateByCli } from './harness/analysis.js';
 import { type Browser, launchBrowser } from './harness/browser.js';
 import { type TestMedia, testMedia } from './harness/media.js';
 import { type MediaServer, type SegmentFault, startMediaServer } from './harness/media-server.js';
@@ -211,6 +211,32 @@ describe.skipIf(parts.missing.length > 0)(titled('correlation of telemetry with 
     expect(stored.body).toMatchObject({ sessionId: run.sessionId, frames: freeze.frames });
     // The correlation travels with the recording (the payload schema is open), for the dashboard.
     expect(stored.body.correlation?.offsetMs).toBe(c.offsetMs);
+
+    // The same join as a user runs it: `watchtime-analyze correlate` against the real server,
+    // which stores it; the session's correlation endpoint then answers the CLI's result.
+    if (parts.analyzer?.via === 'cli') {
+      const gapsFile = join(work, 'stalls-gaps.json');
+      await writeFile(gapsFile, JSON.stringify(recording.captureGaps));
+      const cli = await correlateByCli(recording.file, {
+        sessionId: run.sessionId,
+        server: wt.server.url,
+        token: await wt.analystToken(),
+        gapsFile,
+      });
+      const cliDetail = JSON.stringify(cli, null, 1);
+      expect(cli.recordingId, cliDetail).not.toBeNull();
+      expect(Math.abs(cli.correlation.offsetMs! - truth), cliDetail).toBeLessThanOrEqual(100);
+      expect(
+        cli.correlation.stalls.every((m) => m.frozen !== null && Math.abs(m.durationErrorMs!) <= 200),
+        cliDetail,
+      ).toBe(true);
+      const served = await wt.api<{ recordingId: string; offsetMs: number }>(
+        'GET',
+        `/v1/sessions/${run.sessionId}/correlation`,
+      );
+      expect(served.status).toBe(200);
+      expect(served.body).toMatchObject({ recordingId: cli.recordingId, offsetMs: cli.correlation.offsetMs });
+    }
   });
 
   it('finds a frozen overlay the player never reported as hidden stutter', async () => {

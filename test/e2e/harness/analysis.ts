@@ -123,3 +123,36 @@ async function freezeByCli(file: string): Promise<FreezeResult> {
   if (!parsed.success) throw new Error(`watchtime-analyze freeze --json: ${summarizeIssues(parsed.error)}`);
   return parsed.data;
 }
+
+/**
+ * `watchtime-analyze correlate` as a user runs it: the session's telemetry read from the server,
+ * the freeze pass over the recording, the join, and the result stored on the server.
+ */
+export async function correlateByCli(
+  file: string,
+  args: { sessionId: string; server: string; token: string; gapsFile: string },
+): Promise<{ recordingId: string | null; correlation: Correlation }> {
+  const { stdout } = await runProcess(process.execPath, [
+    ANALYZER_CLI,
+    'correlate',
+    '--session',
+    args.sessionId,
+    '--recording',
+    file,
+    '--server',
+    args.server,
+    '--token',
+    args.token,
+    '--gaps',
+    args.gapsFile,
+    '--ignore',
+    IGNORE_ARG,
+    '--json',
+    '--quiet',
+  ]);
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`watchtime-analyze correlate --json printed no JSON:\n${stdout.slice(0, 500)}`);
+  }
+}
