@@ -5,8 +5,8 @@
  * Pure: every event carries its own media position and wall-clock time, so the recorder runs
  * the same in a browser, in a test or over a replayed log.
  */
-import { IntervalSet, type Section } from '../sections/interval-set.js';
-import { PlayCounter } from './play-counter.js';
+import type { IntervalSet, Section } from '../sections/interval-set.js';
+import { RecorderBase, rounded } from './recorder-base.js';
 
 export type MediaEventType =
   | 'play'
@@ -60,32 +60,20 @@ export interface Recorder {
   close(wallMs: number, mediaMs?: number): void;
 }
 
-export class EventRecorder implements Recorder {
-  readonly closed = new IntervalSet();
-  playedWallMs = 0;
+export class EventRecorder extends RecorderBase {
   private playing = false;
   private seeking = false;
   private openStart: number | null = null;
   private last = { mediaMs: 0, wallMs: 0, rate: 1 };
   /** False after `waiting`, until the playhead moves again: no extrapolation through a stall. */
   private advancing = true;
-  private durationMs: number | undefined;
   private readonly maxExtrapolateMs: number;
   private readonly toleranceMs: number;
-  private readonly onSection?: (section: Section) => void;
-  private readonly counter = new PlayCounter();
 
   constructor(options: RecorderOptions = {}) {
-    this.durationMs = options.durationMs;
+    super(options.durationMs, options.onSection);
     this.maxExtrapolateMs = options.maxExtrapolateMs ?? 500;
     this.toleranceMs = options.toleranceMs ?? 1100;
-    this.onSection = options.onSection;
-    if (this.durationMs) this.counter.setDuration(this.durationMs);
-  }
-
-  setDuration(durationMs: number): void {
-    this.durationMs = durationMs;
-    this.counter.setDuration(durationMs);
   }
 
   handle(event: MediaEvent): void {
@@ -179,14 +167,7 @@ export class EventRecorder implements Recorder {
   private closeAt(endMedia: number): void {
     const start = this.openStart;
     this.openStart = null;
-    if (start === null) return;
-    const s = Math.round(start);
-    const e = Math.round(endMedia);
-    if (e > s) {
-      this.closed.add(s, e);
-      this.counter.addRun(s, e);
-      this.onSection?.([s, e]);
-    }
+    if (start !== null) this.record(start, endMedia);
   }
 
   close(wallMs: number, mediaMs?: number): void {
@@ -197,26 +178,6 @@ export class EventRecorder implements Recorder {
   }
 
   openSection(): Section | null {
-    if (this.openStart === null) return null;
-    const s = Math.round(this.openStart);
-    const e = Math.round(this.last.mediaMs);
-    return e > s ? [s, e] : null;
-  }
-
-  sections(): Section[] {
-    const open = this.openSection();
-    if (!open) return this.closed.toJSON();
-    const all = this.closed.clone();
-    all.add(open[0], open[1]);
-    return all.toJSON();
-  }
-
-  playCounts(): number[] {
-    return this.counter.counts(this.openSection());
-  }
-
-  private clampMedia(media: number): number {
-    const m = Math.max(0, media);
-    return this.durationMs !== undefined && Number.isFinite(this.durationMs) ? Math.min(m, this.durationMs) : m;
+    return this.openStart === null ? null : rounded(this.openStart, this.last.mediaMs);
   }
 }

@@ -8,9 +8,8 @@
  *   discard when Δmedia < 0 or |Δmedia − Δwall × ratePrev| > toleranceMs.
  * Needs nothing but `currentTime`, `paused` and `playbackRate`.
  */
-import { IntervalSet, type Section } from '../sections/interval-set.js';
-import type { Recorder } from './event-recorder.js';
-import { PlayCounter } from './play-counter.js';
+import type { Section } from '../sections/interval-set.js';
+import { RecorderBase, rounded } from './recorder-base.js';
 
 export interface TickSample {
   mediaMs: number;
@@ -42,28 +41,16 @@ export function isJump(prev: TickSample, cur: TickSample, toleranceMs: number): 
   return Math.abs(dMedia - expected) > toleranceMs;
 }
 
-export class TickRecorder implements Recorder {
-  readonly closed = new IntervalSet();
-  playedWallMs = 0;
+export class TickRecorder extends RecorderBase {
   readonly tickMs: number;
   private readonly toleranceMs: number;
-  private durationMs: number | undefined;
-  private readonly onSection?: (section: Section) => void;
   private prev: TickSample | null = null;
   private open: Section | null = null;
-  private readonly counter = new PlayCounter();
 
   constructor(options: TickRecorderOptions = {}) {
+    super(options.durationMs, options.onSection);
     this.tickMs = options.tickMs ?? 1000;
     this.toleranceMs = options.toleranceMs ?? 1100;
-    this.durationMs = options.durationMs;
-    this.onSection = options.onSection;
-    if (this.durationMs) this.counter.setDuration(this.durationMs);
-  }
-
-  setDuration(durationMs: number): void {
-    this.durationMs = durationMs;
-    this.counter.setDuration(durationMs);
   }
 
   sample(raw: TickSample): void {
@@ -89,14 +76,7 @@ export class TickRecorder implements Recorder {
   private closeOpen(): void {
     const open = this.open;
     this.open = null;
-    if (!open) return;
-    const s = Math.round(open[0]);
-    const e = Math.round(open[1]);
-    if (e > s) {
-      this.closed.add(s, e);
-      this.counter.addRun(s, e);
-      this.onSection?.([s, e]);
-    }
+    if (open) this.record(open[0], open[1]);
   }
 
   /** Takes a last sample (if given) and closes the open section. */
@@ -107,26 +87,6 @@ export class TickRecorder implements Recorder {
   }
 
   openSection(): Section | null {
-    if (!this.open) return null;
-    const s = Math.round(this.open[0]);
-    const e = Math.round(this.open[1]);
-    return e > s ? [s, e] : null;
-  }
-
-  sections(): Section[] {
-    const open = this.openSection();
-    if (!open) return this.closed.toJSON();
-    const all = this.closed.clone();
-    all.add(open[0], open[1]);
-    return all.toJSON();
-  }
-
-  playCounts(): number[] {
-    return this.counter.counts(this.openSection());
-  }
-
-  private clampMedia(media: number): number {
-    const m = Math.max(0, media);
-    return this.durationMs !== undefined && Number.isFinite(this.durationMs) ? Math.min(m, this.durationMs) : m;
+    return this.open ? rounded(this.open[0], this.open[1]) : null;
   }
 }
