@@ -2,6 +2,8 @@
  * `createApp({db, config})`: the Hono app with every route of docs/API.md mounted and
  * nothing listening (tests call `app.request`; `startServer` puts it on a socket).
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -10,26 +12,30 @@ import { createVerifier } from './auth/tokens.js';
 import { type ConfigInput, resolveConfig } from './config.js';
 import type { Database } from './db/connect.js';
 import { isDatabaseUnavailable } from './db/errors.js';
-import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
 import type { AppEnv, Deps } from './env.js';
+import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
-import { heatRoutes } from './routes/heat.js';
 import { completionRoutes } from './routes/completion.js';
+import { heatRoutes } from './routes/heat.js';
 import { loginRoutes } from './routes/login.js';
 import { recordingsRoutes } from './routes/recordings.js';
 import { sectionsRoutes } from './routes/sections.js';
 import { sessionsRoutes } from './routes/sessions.js';
 import { staticRoutes } from './routes/static.js';
+import { isVideoUpload } from './routes/upload.js';
+import { createFileStorage, type Storage } from './storage/files.js';
 
 export interface CreateAppOptions {
   db: Database;
   config: ConfigInput;
   /** The shared job queue (`createQueue`); an in-process one when omitted. */
   queue?: JobQueue;
+  /** Where uploaded recordings go; `<tmp>/watchtime-uploads` when omitted. */
+  storage?: Storage;
 }
 
-export function createApp({ db, config: input, queue }: CreateAppOptions): Hono {
+export function createApp({ db, config: input, queue, storage }: CreateAppOptions): Hono {
   const config = resolveConfig(input);
   const deps: Deps = {
     db,
@@ -37,6 +43,7 @@ export function createApp({ db, config: input, queue }: CreateAppOptions): Hono 
     limiter: new TokenBucket(config.rateLimit),
     verify: createVerifier(config.jwtSecret),
     queue: queue ?? createInProcessQueue(),
+    storage: storage ?? createFileStorage(join(tmpdir(), 'watchtime-uploads')),
   };
   const app = new Hono();
 
@@ -52,12 +59,15 @@ export function createApp({ db, config: input, queue }: CreateAppOptions): Hono 
       maxAge: 600,
     }),
   );
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) => c.json({ error: `request body is larger than ${config.bodyLimitBytes} bytes` }, 413),
-    }),
+  const jsonLimit = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: (c) => c.json({ error: `request body is larger than ${config.bodyLimitBytes} bytes` }, 413),
+  });
+  // Video uploads stream to storage under the storage's own cap; every other body is JSON-sized.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/v1/recordings' && isVideoUpload(c.req.header('content-type'))
+      ? next()
+      : jsonLimit(c, next),
   );
 
   const v1 = new Hono<AppEnv>();

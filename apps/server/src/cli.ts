@@ -1,8 +1,9 @@
 /**
  * `watchtime-server`: flags and env → config → `startServer`; `token` mints a JWT; `worker`
- * waits for the job queue (issue 9).
+ * runs analysis jobs from the shared queue.
  */
 import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mintToken, parseTtl } from './auth/tokens.js';
@@ -10,13 +11,14 @@ import { parseOrigins } from './config.js';
 import { DEFAULT_DATA_DIR, loadOrCreateSecrets } from './embedded.js';
 import { DEMO_VIDEOS, seedDemoIfEmpty } from './seed.js';
 import { type RunningServer, startServer } from './server.js';
+import { startWorker } from './worker.js';
 
 export const HELP = `watchtime-server — the watchtime merge API, analytics and dashboard
 
 Usage:
   watchtime-server [--port N] [--host H] [--data-dir DIR] [--database-url URL] [--demo]
   watchtime-server token --viewer ID [--analyst] [--ttl 1h] [--data-dir DIR]
-  watchtime-server worker --database-url URL     (not available yet: issue 9)
+  watchtime-server worker --database-url URL [--storage DIR]
   watchtime-server --help
 
 --demo seeds demo videos, viewers and sessions when the store is empty (npm start does).
@@ -30,6 +32,11 @@ Environment:
   WATCHTIME_ANALYST_PASSWORD  dashboard login; generated and kept in DIR/secrets.json when unset
   WATCHTIME_CORS_ORIGINS      comma-separated origins allowed cross-origin (with credentials)
   WATCHTIME_RATE_BURST, WATCHTIME_RATE_REFILL   per-token rate limit (default 300, 5/s)
+  WATCHTIME_STORAGE_DIR       uploaded recordings (default DIR/uploads); --storage wins; share it
+                              between replicas and workers
+  WATCHTIME_UPLOAD_LIMIT_BYTES  upload size cap (default 2 GiB)
+  WATCHTIME_JOB_EXPIRE_SEC    seconds before an active job of a dead worker is retried (default 900)
+  WATCHTIME_JOB_MAINTENANCE_SEC, WATCHTIME_JOB_POLL_SEC   pg-boss expiry sweep and polling intervals
 `;
 
 export interface CliIo {
@@ -60,6 +67,7 @@ export async function serveFromArgs(argv: string[], io: CliIo = defaultIo): Prom
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      storage: { type: 'string' },
       demo: { type: 'boolean', default: false },
     },
     strict: true,
@@ -76,6 +84,9 @@ export async function serveFromArgs(argv: string[], io: CliIo = defaultIo): Prom
     host: values.host ?? env.HOST ?? '127.0.0.1',
     dataDir,
     databaseUrl: databaseUrl || undefined,
+    storageDir: values.storage ?? (env.WATCHTIME_STORAGE_DIR || undefined),
+    uploadLimitBytes: numberOption(env.WATCHTIME_UPLOAD_LIMIT_BYTES, 'WATCHTIME_UPLOAD_LIMIT_BYTES'),
+    queue: queueOptions(env),
     config: {
       jwtSecret: secrets.jwtSecret,
       analystPassword: secrets.analystPassword,
@@ -129,6 +140,50 @@ async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+function queueOptions(env: NodeJS.ProcessEnv) {
+  const expire = numberOption(env.WATCHTIME_JOB_EXPIRE_SEC, 'WATCHTIME_JOB_EXPIRE_SEC');
+  const maintenance = numberOption(env.WATCHTIME_JOB_MAINTENANCE_SEC, 'WATCHTIME_JOB_MAINTENANCE_SEC');
+  const poll = numberOption(env.WATCHTIME_JOB_POLL_SEC, 'WATCHTIME_JOB_POLL_SEC');
+  return {
+    ...(expire !== undefined ? { expireInSeconds: expire } : {}),
+    ...(maintenance !== undefined ? { maintenanceIntervalSeconds: maintenance } : {}),
+    ...(poll !== undefined ? { pollingIntervalSeconds: poll } : {}),
+  };
+}
+
+async function workerCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'database-url': { type: 'string' },
+      storage: { type: 'string' },
+      'data-dir': { type: 'string' },
+      name: { type: 'string' },
+    },
+    strict: true,
+  });
+  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
+  if (!databaseUrl) {
+    io.err('worker: --database-url URL (or DATABASE_URL) is required: workers share the PostgreSQL job queue');
+    return 2;
+  }
+  const storageDir =
+    values.storage ?? (io.env.WATCHTIME_STORAGE_DIR || join(values['data-dir'] ?? DEFAULT_DATA_DIR, 'uploads'));
+  const worker = await startWorker({
+    databaseUrl,
+    storageDir,
+    ...queueOptions(io.env),
+    ...(values.name ? { name: values.name } : {}),
+  });
+  io.out(`watchtime worker ${worker.name} running analyze-recording jobs (storage: ${storageDir})`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await worker.stop();
+  return 0;
+}
+
 /** Runs one CLI invocation; resolves with the exit code (serving resolves only at shutdown). */
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   try {
@@ -138,10 +193,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       return 0;
     }
     if (command === 'token') return await tokenCommand(rest, io);
-    if (command === 'worker') {
-      io.err('watchtime-server worker: job queue not available yet (issue 9)');
-      return 3;
-    }
+    if (command === 'worker') return await workerCommand(rest, io);
     if (command !== undefined && !command.startsWith('-')) {
       io.err(`unknown command ${command}\n\n${HELP}`);
       return 2;

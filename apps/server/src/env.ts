@@ -4,6 +4,7 @@ import type { ServerConfig } from './config.js';
 import type { Database } from './db/connect.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { TokenBucket } from './middleware/rate-limit.js';
+import type { Storage } from './storage/files.js';
 
 export interface Deps {
   db: Database;
@@ -13,6 +14,8 @@ export interface Deps {
   verify: (token: string) => Promise<Principal>;
   /** The job queue shared by replicas and workers (pg-boss on PostgreSQL, in-process on PGlite). */
   queue: JobQueue;
+  /** Uploaded recordings (a directory now; an object store later). */
+  storage: Storage;
 }
 
 export interface AppEnv {

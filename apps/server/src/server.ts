@@ -1,9 +1,12 @@
 /** `startServer(options)`: open the store, build the app, listen on loopback or a given host. */
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { ConfigInput } from './config.js';
 import { type Database, openDatabase } from './db/connect.js';
+import { registerAnalysisHandlers } from './jobs/analyze.js';
 import { createInProcessQueue, createQueue, type JobQueue, type QueueOptions } from './jobs/queue.js';
+import { createFileStorage } from './storage/files.js';
 
 export interface StartOptions {
   /** 0 picks a free port. Default 8080. */
@@ -14,6 +17,10 @@ export interface StartOptions {
   databaseUrl?: string;
   dataDir?: string;
   config: ConfigInput;
+  /** Uploaded recordings (default `<dataDir>/uploads`); replicas and workers must share it. */
+  storageDir?: string;
+  /** Upload size cap in bytes (default 2 GiB). */
+  uploadLimitBytes?: number;
   /** Job queue tuning (pg-boss on PostgreSQL needs `databaseUrl`, taken from above). */
   queue?: Omit<QueueOptions, 'databaseUrl'>;
   /** Called with the open queue before listening (the embedded store registers its job handlers here). */
@@ -43,8 +50,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           if (owned) await db.close();
           throw error;
         });
+  const storage = createFileStorage(options.storageDir ?? join(options.dataDir ?? '.watchtime', 'uploads'), {
+    ...(options.uploadLimitBytes !== undefined ? { maxBytes: options.uploadLimitBytes } : {}),
+  });
+  // No separate workers can reach an in-process queue: this process runs the analyses itself.
+  if (queue.kind === 'in-process') await registerAnalysisHandlers(queue, { db, storage, workerName: 'embedded' });
   await options.onQueue?.(queue, db);
-  const app = createApp({ db, config: options.config, queue });
+  const app = createApp({ db, config: options.config, queue, storage });
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, (info) =>

@@ -174,7 +174,7 @@ describe('over a real listening socket', () => {
 describe('CLI', () => {
   const run = promisify(execFile);
 
-  it('token mints a token the server accepts; worker says it is not available yet', async () => {
+  it('token mints a token the server accepts; worker asks for the queue database', async () => {
     const { stdout } = await run(process.execPath, [BIN, 'token', '--viewer', 'cli-viewer', '--ttl', '10m'], {
       env: { ...process.env, WATCHTIME_JWT_SECRET: SECRET },
     });
@@ -190,9 +190,10 @@ describe('CLI', () => {
     });
     expect((await app.request('/v1/videos', { headers: auth(analyst.trim()) })).status).toBe(200);
     await db.close();
-    const worker = await run(process.execPath, [BIN, 'worker']).catch((e) => e);
-    expect(worker.code).not.toBe(0);
-    expect(worker.stderr).toMatch(/job queue not available yet \(issue 9\)/);
+    const { DATABASE_URL: _ignored, ...noDatabase } = process.env;
+    const worker = await run(process.execPath, [BIN, 'worker'], { env: noDatabase }).catch((e) => e);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toMatch(/--database-url URL \(or DATABASE_URL\) is required/);
   });
 
   it('the embedded default generates and keeps its secret, prints URL, token and login; data survives a restart', async () => {

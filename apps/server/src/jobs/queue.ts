@@ -24,6 +24,9 @@ export interface SendOptions {
 export interface Job {
   id: string;
   data: Record<string, unknown>;
+  /** Attempts before this one, and how many retries the job has in all (when the queue knows). */
+  retryCount?: number;
+  retryLimit?: number;
 }
 
 export type JobHandler = (job: Job) => Promise<void>;
@@ -111,11 +114,14 @@ async function createPgBossQueue(url: string, options: QueueOptions): Promise<Jo
         name,
         {
           batchSize: opts.batchSize ?? 1,
+          includeMetadata: true,
           pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
         },
         // A batch resolves or rejects as a whole in pg-boss; jobs one by one keep failures apart.
         async (jobs) => {
-          for (const job of jobs) await handler({ id: job.id, data: job.data ?? {} });
+          for (const job of jobs) {
+            await handler({ id: job.id, data: job.data ?? {}, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          }
         },
       );
     },
@@ -171,7 +177,7 @@ export function createInProcessQueue(options: QueueOptions = {}): JobQueue {
 
   const run = async (job: Pending, handler: JobHandler) => {
     try {
-      await handler({ id: job.id, data: job.data });
+      await handler({ id: job.id, data: job.data, retryCount: job.attempt, retryLimit: job.retryLimit });
       if (job.singletonKey !== undefined) activeKeys.delete(keyOf(job.name, job.singletonKey));
     } catch (error) {
       if (job.attempt < job.retryLimit && !stopped) {

@@ -9,12 +9,14 @@ import { requireAnalyst } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { parseId, readBody } from '../middleware/validate.js';
 import { addRecording, getCorrelation, getRecording, listRecordings } from '../store/recordings.js';
+import { isVideoUpload, uploadRecording } from './upload.js';
 
 export function recordingsRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const analyst = [requireAnalyst(deps), rateLimit(deps.limiter)] as const;
 
   app.post('/recordings', ...analyst, async (c) => {
+    if (isVideoUpload(c.req.header('content-type'))) return uploadRecording(c, deps);
     const body = await readBody(c, recordingPayloadSchema, 'recording');
     if (!body.ok) return body.response;
     return c.json({ id: await addRecording(deps.db, body.value) }, 201);

@@ -19,6 +19,7 @@ export async function listRecordings(db: Database) {
     SELECT id, name, session_id, fps, frames,
            jsonb_array_length(payload->'freeze'->'frozen') AS frozen_count,
            payload->'freeze'->>'stutterMs' AS stutter_ms,
+           payload->'job'->>'state' AS job_state, payload->'job'->>'progress' AS job_progress,
            ${epochMs(sql`created_at`)} AS created_at
     FROM recordings ORDER BY created_at DESC, id`);
   return rows.map((r) => ({
@@ -30,6 +31,9 @@ export async function listRecordings(db: Database) {
     frozenCount: num(r.frozen_count),
     stutterMs: num(r.stutter_ms),
     createdAt: num(r.created_at),
+    // Uploads carry their analysis job's state; results posted as JSON are complete as stored.
+    state: (r.job_state as string | null) ?? 'completed',
+    progress: r.job_state == null ? 1 : num(r.job_progress),
   }));
 }
 
@@ -37,8 +41,15 @@ export async function getRecording(db: Database, id: string) {
   const [r] = await db.rows<Record<string, unknown>>(sql`
     SELECT id, ${epochMs(sql`created_at`)} AS created_at, payload::text AS payload FROM recordings WHERE id = ${id}`);
   if (!r) return null;
-  const payload = parseJson(r.payload) as RecordingPayload;
-  return { ...payload, id: String(r.id), sessionId: payload.sessionId ?? null, createdAt: num(r.created_at) };
+  const payload = parseJson(r.payload) as RecordingPayload & { job?: { state?: string; progress?: number } };
+  return {
+    ...payload,
+    id: String(r.id),
+    sessionId: payload.sessionId ?? null,
+    createdAt: num(r.created_at),
+    state: payload.job?.state ?? 'completed',
+    progress: payload.job ? (payload.job.progress ?? 0) : 1,
+  };
 }
 
 /** The newest correlation stored for a session (the analyzer's `correlate` posts it with the recording). */

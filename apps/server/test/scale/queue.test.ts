@@ -13,12 +13,18 @@ async function queueOn(kind: 'pglite' | 'postgres'): Promise<JobQueue> {
   if (kind === 'pglite') {
     const db = await openDatabase({ memory: true });
     const queue = await createQueue(db);
-    closers.push(() => db.close(), () => queue.stop());
+    closers.push(
+      () => db.close(),
+      () => queue.stop(),
+    );
     return queue;
   }
   const { url, db } = await freshPostgres();
   const queue = await createQueue(db, { databaseUrl: url, pollingIntervalSeconds: 0.5 });
-  closers.push(() => db.close(), () => queue.stop());
+  closers.push(
+    () => db.close(),
+    () => queue.stop(),
+  );
   return queue;
 }
 
