@@ -18,6 +18,7 @@ import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { completionRoutes } from './routes/completion.js';
 import { heatRoutes } from './routes/heat.js';
+import { exportsRoutes } from './routes/exports.js';
 import { loginRoutes } from './routes/login.js';
 import { recordingsRoutes } from './routes/recordings.js';
 import { sectionsRoutes } from './routes/sections.js';
@@ -77,6 +78,7 @@ export function createApp({ db, config: input, queue, storage }: CreateAppOption
   v1.route('/', analyticsRoutes(deps));
   v1.route('/', recordingsRoutes(deps));
   v1.route('/', loginRoutes(deps));
+  v1.route('/', exportsRoutes(deps));
   v1.route('/', completionRoutes(deps));
   app.route('/v1', v1);
 

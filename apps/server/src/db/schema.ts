@@ -101,7 +101,11 @@ export const playbackSessions = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('playback_sessions_video_idx').on(t.videoId, t.startedAt)],
+  (t) => [
+    index('playback_sessions_video_idx').on(t.videoId, t.startedAt),
+    // Per-viewer session aggregates of the exports and the completion rule's played time.
+    index('playback_sessions_viewer_idx').on(t.videoId, t.viewerId),
+  ],
 );
 
 /** Analyzer results posted by the CLI (`POST /v1/recordings`). */

@@ -1,0 +1,1 @@
+CREATE INDEX "playback_sessions_viewer_idx" ON "playback_sessions" USING btree ("video_id","viewer_id");
