@@ -22,7 +22,7 @@ import { type MediaServer, type SegmentFault, startMediaServer } from './harness
 import { playerPage } from './harness/pages.js';
 import { pageDo } from './harness/player.js';
 import { type HiddenScenarioResult, renderReport, type StallScenarioResult, writeReport } from './harness/report.js';
-import { loadParts, titled } from './harness/requirements.js';
+import { loadParts } from './harness/requirements.js';
 import { type Recording, startScreenRecorder } from './harness/screen-recorder.js';
 import { startWatchtime, type WatchtimeFixture } from './harness/watchtime-server.js';
 
@@ -54,7 +54,7 @@ interface SessionDoc {
   seeks: unknown[];
 }
 
-describe.skipIf(parts.missing.length > 0)(titled('correlation of telemetry with the screen', parts), () => {
+describe('correlation of telemetry with the screen', () => {
   let media: TestMedia;
   let mediaServer: MediaServer;
   let wt: WatchtimeFixture;

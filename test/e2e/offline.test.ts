@@ -16,14 +16,14 @@ import { testMedia } from './harness/media.js';
 import { type MediaServer, startMediaServer } from './harness/media-server.js';
 import { playerPage } from './harness/pages.js';
 import { pageDo } from './harness/player.js';
-import { loadParts, titled } from './harness/requirements.js';
+import { loadParts } from './harness/requirements.js';
 import { startWatchtime, type WatchtimeFixture } from './harness/watchtime-server.js';
 
 const parts = await loadParts({ analyzer: false });
 /** Where a position read by the test may differ from the plugin's own boundary (one poll + a frame). */
 const BOUNDARY_TOLERANCE_MS = 250;
 
-describe.skipIf(parts.missing.length > 0)(titled('offline: server down, tab reloaded, server back', parts), () => {
+describe('offline: server down, tab reloaded, server back', () => {
   let mediaServer: MediaServer;
   let wt: WatchtimeFixture;
   let work: string;

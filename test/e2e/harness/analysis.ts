@@ -22,28 +22,9 @@ type AnalyzeFreezeFn = (
   options?: { ignore?: Array<{ x: number; y: number; width: number; height: number; unit: 'px' | 'fraction' }> },
 ) => Promise<{ report: unknown }>;
 
-/** The shapes of packages/analyzer/src/correlate/correlate.ts (read at run time from its build). */
-export interface FrozenRange {
-  startFrame?: number;
-  endFrame?: number;
-  startMs: number;
-  endMs: number;
-}
-export interface StallMatch {
-  stall: { atWallMs: number; durationMs: number };
-  frozen: FrozenRange | null;
-  startErrorMs: number | null;
-  durationErrorMs: number | null;
-}
-export interface Correlation {
-  offsetMs: number | null;
-  anchors: number;
-  residualMs: number | null;
-  stalls: StallMatch[];
-  hiddenStutter: FrozenRange[];
-  explained: Array<{ frozen: FrozenRange; by: string }>;
-  startup: { reportedMs: number | null; perceivedMs: number | null };
-}
+import type { Correlation, FrozenRange } from '@watchtime/analyzer';
+
+export type { Correlation, FrozenRange, StallMatch } from '@watchtime/analyzer';
 export type CorrelateFn = (
   session: unknown,
   recording: {

@@ -1,6 +1,7 @@
 /**
- * What the browser scenarios need from the parts other packages build. A scenario whose parts are
- * missing is skipped with a message naming each missing part — never run against a stand-in.
+ * What the browser scenarios need from the parts other packages build. A missing part fails the
+ * suite with a message naming it — never a skip (turbo builds every part before these tests), and
+ * never a stand-in.
  */
 import { existsSync } from 'node:fs';
 import { type Analyzer, loadAnalyzer } from './analysis.js';
@@ -24,17 +25,10 @@ export async function loadParts(need: { analyzer: boolean }): Promise<Parts> {
     analyzer = await loadAnalyzer();
     if (typeof analyzer === 'string') missing.push(analyzer);
   }
+  if (missing.length > 0) throw new Error(`the end-to-end tests need: ${missing.join('; ')}`);
   return {
     server: typeof server === 'string' ? null : server,
     analyzer: typeof analyzer === 'string' ? null : analyzer,
     missing,
   };
-}
-
-/** The describe title: says loudly why it is skipped. */
-export function titled(name: string, parts: Parts): string {
-  if (parts.missing.length === 0) return name;
-  const why = `${name} — SKIPPED, missing: ${parts.missing.join('; ')}`;
-  console.warn(`\n*** ${why} ***\n`);
-  return why;
 }
