@@ -25,6 +25,7 @@ import { sectionsRoutes } from './routes/sections.js';
 import { sessionsRoutes } from './routes/sessions.js';
 import { staticRoutes } from './routes/static.js';
 import { isVideoUpload } from './routes/upload.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 import { xapiRoutes } from './routes/xapi.js';
 import { createFileStorage, type Storage } from './storage/files.js';
 
@@ -79,6 +80,7 @@ export function createApp({ db, config: input, queue, storage }: CreateAppOption
   v1.route('/', analyticsRoutes(deps));
   v1.route('/', recordingsRoutes(deps));
   v1.route('/', loginRoutes(deps));
+  v1.route('/', webhooksRoutes(deps));
   v1.route('/', xapiRoutes(deps));
   v1.route('/', exportsRoutes(deps));
   v1.route('/', completionRoutes(deps));

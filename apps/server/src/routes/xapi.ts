@@ -26,6 +26,7 @@ import {
   statementPages,
   xapiIdentity,
 } from '../store/xapi.js';
+import { completionEvents } from '../webhooks/events.js';
 
 /** Epoch ms or an ISO date. */
 const instant = z.union([
@@ -109,7 +110,12 @@ export function xapiRoutes(deps: Deps): Hono<AppEnv> {
         `${errors.length} problem(s) in the statements; nothing was imported: ${errors[0]}`,
         errors.map((message) => ({ path: message.split(':')[0] ?? '', message })),
       );
-    for (const item of items) await mergeViewerSections(deps.db, { ...item, sections: mergeSections(item.sections) });
+    for (const item of items) {
+      // Imported history completes viewers like live uploads do, webhooks included.
+      const events = completionEvents();
+      await mergeViewerSections(deps.db, { ...item, sections: mergeSections(item.sections) }, events.hook);
+      await events.flush(deps);
+    }
     return c.json({ statements: list.length, merged: items.length });
   });
 
