@@ -7,7 +7,9 @@
  */
 import {
   EventRecorder,
+  firstUnwatchedInstant,
   IntervalSet,
+  isSeekAllowed,
   type MediaEvent,
   type Recorder,
   type Section,
@@ -27,6 +29,8 @@ import { type PlaybackTarget, videoElementTarget } from './signals/target.js';
 import { type LocalStore, openLocalStore } from './store/local-store.js';
 import { SyncClient, type SyncError } from './sync/sync-client.js';
 import { TokenSource } from './sync/tokens.js';
+import { PositionStore } from './viewer/position-store.js';
+import { withoutSlivers } from './viewer/slack.js';
 
 export interface StallReport {
   atWallMs: number;
@@ -68,6 +72,10 @@ export interface WatchTimeEventDetails {
   stall:
     | { phase: 'start'; atWallMs: number; atMediaMs: number }
     | { phase: 'end'; atWallMs: number; atMediaMs: number; durationMs: number };
+  /** `preventSkipAhead`: a seek to `requestedMs` was undone; the playhead went back to `returnedToMs`. */
+  skipblocked: { requestedMs: number; returnedToMs: number };
+  /** `resume`: playback was moved to where the previous session left off. */
+  resumed: { atMs: number; from: 'local' | 'server' };
 }
 
 export type WatchTimeEventMap = { [K in keyof WatchTimeEventDetails]: CustomEvent<WatchTimeEventDetails[K]> };
@@ -136,6 +144,8 @@ export function attachToTarget(
 
 const CHECKPOINT_MS = 1000;
 const PROGRESS_MS = 1000;
+/** `resume` does not jump to a position this close to the end (the viewer had finished). */
+export const RESUME_END_MARGIN_MS = 5000;
 
 class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink {
   readonly videoId: string;
@@ -167,6 +177,12 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   private disposed: Promise<void> | null = null;
   private ended = false;
   private readonly removeExitListeners: () => void;
+  private readonly positions: PositionStore;
+  private isReady = false;
+  private resumeDone: boolean;
+  /** The resume seek's target: the skip guard lets exactly this one through. */
+  private resumeTargetMs: number | null = null;
+  private removeGuard: () => void = () => {};
 
   constructor(
     private readonly target: PlaybackTarget,
@@ -204,7 +220,11 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
       : null;
     this.signals = new MediaSignals(target, this, { mode: this.o.mode, tickMs: this.o.tickMs, network: this.hls });
     this.removeExitListeners = this.listenForExit(hooks.window);
+    this.positions = new PositionStore(this.o.videoId, this.o.viewerId, this.o.storage);
+    this.resumeDone = !this.o.resume;
     this.signals.start();
+    // After the signals: the recorder has closed the section before the jump when this runs.
+    if (this.o.preventSkipAhead) this.removeGuard = target.listen('seeking', () => this.guardSeek());
     this.ready = this.open();
     // A failed open is reported as syncerror; `ready` itself never rejects.
   }
@@ -247,6 +267,54 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
     } catch (e) {
       this.emit('syncerror', { error: e, message: e instanceof Error ? e.message : String(e), status: null });
     }
+    this.isReady = true;
+    this.maybeResume();
+  }
+
+  /**
+   * `resume`: once the starting state and the duration are known, go to the last position saved
+   * on this device; without one, to the first unwatched instant of the starting state (the
+   * server's list ∪ local) — unless that is within 5 s of the end or the viewer already seeked.
+   */
+  private maybeResume(): void {
+    if (this.resumeDone || !this.isReady || this.live || this.durationMs === null || this.disposed) return;
+    this.resumeDone = true;
+    const d = this.durationMs;
+    const saved = this.positions.load();
+    let at: number | null = saved ? Math.min(saved.mediaMs, d) : null;
+    let from: 'local' | 'server' = 'local';
+    if (at === null) {
+      const first = firstUnwatchedInstant(this.merged(), d);
+      at = first > 0 ? first : null;
+      from = 'server';
+    }
+    if (at === null || at <= 0 || d - at <= RESUME_END_MARGIN_MS || this.log.seeks.length > 0 || this.target.seeking())
+      return;
+    this.resumeTargetMs = at;
+    this.target.seek(at / 1000);
+    this.emit('resumed', { atMs: at, from });
+  }
+
+  /** `preventSkipAhead`: a seek outside the watched set and past its first unwatched instant goes back. */
+  private guardSeek(): void {
+    if (this.live || this.durationMs === null) return;
+    const p = this.target.currentTime() * 1000;
+    if (this.resumeTargetMs !== null && Math.abs(p - this.resumeTargetMs) < 1) {
+      this.resumeTargetMs = null;
+      return;
+    }
+    const watched = withoutSlivers(this.merged(), this.durationMs);
+    if (isSeekAllowed(watched, this.durationMs, p)) return;
+    const back = firstUnwatchedInstant(watched, this.durationMs);
+    this.target.seek(back / 1000);
+    this.emit('skipblocked', { requestedMs: Math.round(p), returnedToMs: back });
+  }
+
+  private savePosition(): void {
+    if (this.live || this.durationMs === null || !this.resumeDone) return;
+    // While seeking, currentTime is the target; a blocked skip's target is not a position.
+    if (this.target.seeking()) return;
+    this.positions.save(this.target.currentTime() * 1000, this.durationMs);
   }
 
   // ── MediaSink ────────────────────────────────────────────────────────────────────────────
@@ -294,6 +362,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
     if (this.durationMs !== null && durationMs < this.durationMs) return; // keep the largest seen, as the server does
     this.durationMs = durationMs;
     this.recorder.setDuration(durationMs);
+    this.maybeResume();
   }
 
   /** Live: no sections, no stall detection (seed 002), nothing sent. */
@@ -315,10 +384,12 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
 
   seekEnded(wallMs: number): void {
     this.log.seekEnded(wallMs);
+    this.savePosition();
   }
 
   paused(wallMs: number, mediaMs: number): void {
     this.log.paused(wallMs, mediaMs);
+    this.savePosition();
   }
 
   resumed(wallMs: number): void {
@@ -351,6 +422,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
   /** The open section written as if closed: a crash loses at most one checkpoint interval. */
   private checkpoint(wallMs: number): void {
     this.lastCheckpoint = wallMs;
+    this.savePosition();
     const open = this.recorder.openSection();
     const s = open && this.clampSection(open);
     if (s && this.sync) void this.sync.record([s], this.durationMs);
@@ -517,6 +589,8 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
       this.log.resumed(now);
     }
     this.ended = true;
+    this.savePosition();
+    this.removeGuard();
     this.signals.dispose();
     this.hls?.dispose();
     this.removeExitListeners();

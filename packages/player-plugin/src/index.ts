@@ -1,6 +1,7 @@
 export {
   attachToTarget,
   attachWatchTime,
+  RESUME_END_MARGIN_MS,
   type StallReport,
   type WatchTimeEventDetails,
   type WatchTimeEventMap,
@@ -36,4 +37,8 @@ export {
   type VideoJsLike,
   type VideoJsPlayerLike,
   type WatchTimePluginInstance,
+  type WatchTimePluginOptions,
 } from './videojs/plugin.js';
+export { HEAT_STRIP, NEXT_UNWATCHED, registerStripComponents, WATCHED_STRIP } from './videojs/strips.js';
+export { POSITION_KEY_PREFIX, PositionStore, type SavedPosition } from './viewer/position-store.js';
+export { SKIP_GUARD_SLACK_MS, withoutSlivers } from './viewer/slack.js';

@@ -13,6 +13,8 @@ describe('resolveOptions', () => {
       flushIntervalMs: 30_000,
       completeAt: 0.9,
       endpoints: [],
+      resume: false,
+      preventSkipAhead: false,
     });
     expect(o.sessionId.length).toBeGreaterThan(8);
   });
@@ -27,6 +29,8 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ videoId: 'a', endpoint: 'https://x' })).toThrow(/viewerId is required/);
     expect(() => resolveOptions({ videoId: 'a', viewerId: 'v', endpoint: 'https://x' })).toThrow(/token or getToken/);
     expect(() => resolveOptions({ videoId: 'a', mode: 'seconds' as never })).toThrow(/mode must be/);
+    expect(() => resolveOptions({ videoId: 'a', resume: 'yes' as never })).toThrow(/resume must be true or false/);
+    expect(() => resolveOptions({ videoId: 'a', preventSkipAhead: 1 as never })).toThrow(/preventSkipAhead must be/);
     expect(() => resolveOptions({ videoId: 'a', tickMs: 0 })).toThrow(/tickMs must be a positive/);
     expect(() => resolveOptions({ videoId: 'a', endpoint: 'ftp://x', viewerId: 'v', token: 't' })).toThrow(
       /endpoint 0/,

@@ -39,6 +39,10 @@ export interface WatchTimeOptions {
   hls?: HlsLike;
   /** Coverage (0–1) at which `completed` fires once. Default 0.9. */
   completeAt?: number;
+  /** Start at the last position of the previous session (unless within 5 s of the end). Default false. */
+  resume?: boolean;
+  /** Seeks past the first unwatched instant (outside the watched set) go back to it. Default false. */
+  preventSkipAhead?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -57,6 +61,8 @@ export interface ResolvedOptions {
   sessionId: string;
   hls: HlsLike | undefined;
   completeAt: number;
+  resume: boolean;
+  preventSkipAhead: boolean;
 }
 
 export class WatchTimeOptionsError extends Error {
@@ -112,6 +118,8 @@ export function resolveOptions(options: WatchTimeOptions | undefined): ResolvedO
     throw new WatchTimeOptionsError(`watchtime: completeAt must be in (0, 1], got ${String(completeAt)}`);
   if (o.sessionId !== undefined && (typeof o.sessionId !== 'string' || !ID.test(o.sessionId)))
     throw new WatchTimeOptionsError('watchtime: sessionId must be 1–128 characters of letters, digits and . _ : @ -');
+  const resume = flag('resume', o.resume);
+  const preventSkipAhead = flag('preventSkipAhead', o.preventSkipAhead);
   return {
     videoId: o.videoId,
     viewerId: o.viewerId,
@@ -128,7 +136,16 @@ export function resolveOptions(options: WatchTimeOptions | undefined): ResolvedO
     sessionId: o.sessionId ?? newSessionId(),
     hls: o.hls,
     completeAt,
+    resume,
+    preventSkipAhead,
   };
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw new WatchTimeOptionsError(`watchtime: ${name} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function newSessionId(): string {

@@ -17,6 +17,8 @@ export interface PlaybackTarget {
   listen(type: string, fn: () => void): () => void;
   /** The element presenting frames, when there is one (for requestVideoFrameCallback). */
   frameSource(): HTMLVideoElement | null;
+  /** Moves the playhead (resume, and returning a blocked skip). */
+  seek(seconds: number): void;
 }
 
 export function videoElementTarget(video: HTMLVideoElement): PlaybackTarget {
@@ -33,5 +35,8 @@ export function videoElementTarget(video: HTMLVideoElement): PlaybackTarget {
       return () => video.removeEventListener(type, fn);
     },
     frameSource: () => video,
+    seek(seconds) {
+      video.currentTime = seconds;
+    },
   };
 }

@@ -135,9 +135,10 @@
   };
   H.pause = () => {
     const v = video();
-    const t = v.currentTime * 1000;
     v.pause();
-    closeRun(t);
+    // Read after pause(): the paused position is where play resumes (a read just before it could
+    // lag by a ms at 2× and leave a false 1 ms gap in the truth).
+    closeRun(v.currentTime * 1000);
   };
   H.seek = async (toMs) => {
     const v = video();
