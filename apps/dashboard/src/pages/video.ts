@@ -12,6 +12,7 @@ import type { VideoSummary } from '../types.js';
 import { h } from '../ui/dom.js';
 import { empty, failure, isRedirect, loading, panelLoad } from '../ui/states.js';
 import { panel, stats } from '../ui/stats.js';
+import { coursePanel } from './course.js';
 
 const VIEWERS_PAGE = 25;
 const SESSIONS_PAGE = 10;
@@ -98,6 +99,7 @@ export const videoPage: Page = async ({ root, params, signal }) => {
       panel('Coverage distribution', 'coverage-panel', coverageHistogram(summary.coverageHistogram ?? [])),
       qoePanel(summary),
     ),
+    coursePanel(videoId, signal),
     panel('Viewers', 'viewers-panel', viewersBody),
     panel('Recent sessions', 'sessions-panel', sessionsBody),
   );
