@@ -134,6 +134,9 @@ export class MediaSignals {
     if (!t.paused()) this.sink.playRequested(this.now());
 
     this.watchFrames();
+    // A baseline sample now: the first timed poll can then see the playhead move (an autoplay
+    // right after attach would otherwise have its startup rounded up by a whole poll).
+    this.poll();
     const pollMs = this.options.pollMs ?? STALL_POLL_MS;
     this.timers.push(setInterval(() => this.poll(), pollMs));
     if (this.options.mode === 'ticks') this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
