@@ -287,6 +287,41 @@ describe.concurrent('viewer features', () => {
       expect(counts[99]).toBe(0);
     }));
 
+  it('bare <video> + script tag: preventSkipAhead undoes a currentTime write ahead, fires skipblocked, lets back through', () =>
+    withPage(async (page) => {
+      await openBare(page, 'guard-bare', { videoId: 'guard-bare', storage: 'memory', preventSkipAhead: true });
+      await ev(
+        page,
+        `() => {
+        window.blocked = [];
+        H.handles.wt.addEventListener('skipblocked', (e) => window.blocked.push(e.detail));
+      }`,
+      );
+      await ev(page, '(s) => H.run(s)', [{ play: 1 }, { wait: 1500 }, { pause: 1 }]);
+      const watched = await ev<Runs>(page, '() => H.handles.wt.sections()');
+      const frontier = (watched.at(-1) as [number, number])[1];
+      const seekTo = async (ms: number) => {
+        await ev(page, `() => { document.querySelector('video').currentTime = ${ms / 1000}; }`);
+        await sleep(150);
+        await page.waitForFunction(() => !document.querySelector('video')?.seeking, null, { timeout: 10_000 });
+        return ev<{ t: number; blocked: Any[] }>(
+          page,
+          '() => ({ t: document.querySelector("video").currentTime * 1000, blocked: window.blocked })',
+        );
+      };
+      const ahead = await seekTo(12_000);
+      expect(ahead.blocked).toEqual([{ requestedMs: 12_000, returnedToMs: frontier }]);
+      expect(Math.abs(ahead.t - frontier)).toBeLessThanOrEqual(1);
+      const back = await seekTo(500);
+      expect(back.blocked.length).toBe(1);
+      expect(back.t).toBe(500);
+      // Exactly at the first unwatched instant is allowed too.
+      const edge = await seekTo(frontier);
+      expect(edge.blocked.length).toBe(1);
+      expect(Math.abs(edge.t - frontier)).toBeLessThanOrEqual(1);
+      expect(await ev<Runs>(page, '() => H.handles.wt.sections()')).toEqual(watched);
+    }));
+
   it('video.js heatStrip draws GET /heat from the real server; hidden below 20 viewers', () =>
     withPage(async (page) => {
       const put = async (videoId: string, viewer: string, playCounts: number[]) => {
