@@ -290,6 +290,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
     }
     if (at === null || at <= 0 || d - at <= RESUME_END_MARGIN_MS || this.log.seeks.length > 0 || this.target.seeking())
       return;
+    if (!this.target.seek) return;
     this.resumeTargetMs = at;
     this.target.seek(at / 1000);
     this.emit('resumed', { atMs: at, from });
@@ -297,7 +298,7 @@ class WatchTimeSession extends EventTarget implements WatchTimeHandle, MediaSink
 
   /** `preventSkipAhead`: a seek outside the watched set and past its first unwatched instant goes back. */
   private guardSeek(): void {
-    if (this.live || this.durationMs === null) return;
+    if (this.live || this.durationMs === null || !this.target.seek) return;
     const p = this.target.currentTime() * 1000;
     if (this.resumeTargetMs !== null && Math.abs(p - this.resumeTargetMs) < 1) {
       this.resumeTargetMs = null;

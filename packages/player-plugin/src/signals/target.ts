@@ -17,8 +17,8 @@ export interface PlaybackTarget {
   listen(type: string, fn: () => void): () => void;
   /** The element presenting frames, when there is one (for requestVideoFrameCallback). */
   frameSource(): HTMLVideoElement | null;
-  /** Moves the playhead (resume, and returning a blocked skip). */
-  seek(seconds: number): void;
+  /** Moves the playhead (resume, and returning a blocked skip); without it those options do nothing. */
+  seek?(seconds: number): void;
 }
 
 export function videoElementTarget(video: HTMLVideoElement): PlaybackTarget {
