@@ -6,7 +6,7 @@ import { requireCaller } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { parseId, readBody } from '../middleware/validate.js';
 import { getSession, putSession } from '../store/sessions.js';
-import { sessionEnded } from '../webhooks/events.js';
+import { sessionEnded, sessionSettled } from '../webhooks/events.js';
 
 export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -19,6 +19,7 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
     if (!body.ok) return body.response;
     const result = await putSession(deps.db, sessionId.value, c.var.principal.sub, body.value);
     if (result === 'forbidden') return c.json({ error: `session ${sessionId.value} belongs to another viewer` }, 403);
+    await sessionSettled(deps, body.value.videoId, c.var.principal.sub);
     await sessionEnded(deps, sessionId.value, c.var.principal.sub, body.value);
     return c.json({ sessionId: sessionId.value, ok: true });
   });

@@ -4,8 +4,10 @@
  * `completed_at` is set exactly once — the first time the rule holds — and never un-set.
  */
 import { type CompletionRule, completionRuleSchema, evaluateCompletion, type Section } from '@watchtime/core';
-import { sql } from 'drizzle-orm';
-import type { TxHandle } from '../db/connect.js';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database, TxHandle } from '../db/connect.js';
+import { retryOnConflict } from '../db/errors.js';
+import { fromMultirange } from '../db/multirange.js';
 import { num, numOrNull, parseJson } from '../db/values.js';
 
 /** The scope of the site-wide default rule. */
@@ -40,9 +42,25 @@ export async function effectiveRule(db: TxHandle, videoId: string): Promise<Comp
   return (await getRule(db, videoId)) ?? (await getRule(db, DEFAULT_SCOPE)) ?? completionRuleSchema.parse({});
 }
 
+/** What a verdict needs, as columns of one SELECT (the merge statement embeds it: no extra round trip). */
+export const completionLookup = (videoId: string, viewerId: string, completedAt: SQL) => sql`
+  floor(extract(epoch FROM ${completedAt}) * 1000)::int8 AS completed_at,
+  (SELECT rule::text FROM completion_rules WHERE scope = ${videoId}) AS rule,
+  (SELECT rule::text FROM completion_rules WHERE scope = ${DEFAULT_SCOPE}) AS default_rule,
+  (SELECT COALESCE(sum(played_wall_ms), 0) FROM playback_sessions
+     WHERE video_id = ${videoId} AND viewer_id = ${viewerId}) AS played`;
+
+export interface CompletionLookup {
+  completed_at: unknown;
+  rule: unknown;
+  default_rule: unknown;
+  played: unknown;
+}
+
 /**
- * Called inside the merge's transaction after the upsert (which holds the row lock). Evaluates
- * only while the viewer has not completed; the UPDATE's `completed_at IS NULL` keeps the first time.
+ * Called inside the merge's transaction after the upsert (which holds the row lock), with the
+ * lookup the merge statement returned. Evaluates only while the viewer has not completed; the
+ * UPDATE's `completed_at IS NULL` keeps the first time.
  */
 export async function settleCompletion(
   tx: TxHandle,
@@ -50,19 +68,13 @@ export async function settleCompletion(
   viewerId: string,
   sections: Section[],
   durationMs: number,
+  row: CompletionLookup,
 ): Promise<Settled> {
-  const [row] = await tx.rows<{ completed_at: unknown; rule: unknown; default_rule: unknown; played: unknown }>(sql`
-    SELECT (SELECT floor(extract(epoch FROM completed_at) * 1000)::int8 FROM sections
-              WHERE video_id = ${videoId} AND viewer_id = ${viewerId}) AS completed_at,
-           (SELECT rule::text FROM completion_rules WHERE scope = ${videoId}) AS rule,
-           (SELECT rule::text FROM completion_rules WHERE scope = ${DEFAULT_SCOPE}) AS default_rule,
-           (SELECT COALESCE(sum(played_wall_ms), 0) FROM playback_sessions
-              WHERE video_id = ${videoId} AND viewer_id = ${viewerId}) AS played`);
-  const already = numOrNull(row?.completed_at);
+  const already = numOrNull(row.completed_at);
   if (already !== null) return { completed: true, completedAt: already, newly: false };
-  const stored = row?.rule ?? row?.default_rule;
+  const stored = row.rule ?? row.default_rule;
   const rule = completionRuleSchema.parse(stored ? parseJson(stored) : {});
-  const verdict = evaluateCompletion(rule, { sections, durationMs, playedWallMs: num(row?.played) });
+  const verdict = evaluateCompletion(rule, { sections, durationMs, playedWallMs: num(row.played) });
   if (!verdict.completed) return { completed: false, completedAt: null, newly: false };
   const [set] = await tx.rows<{ at: unknown }>(sql`
     UPDATE sections SET completed_at = now()
@@ -77,4 +89,40 @@ export async function readCompletion(db: TxHandle, videoId: string, viewerId: st
     WHERE video_id = ${videoId} AND viewer_id = ${viewerId}`);
   const at = numOrNull(row?.at);
   return { completed: at !== null, completedAt: at };
+}
+
+/**
+ * Re-evaluates one viewer's completion without a merge — after a session PUT, whose played time
+ * may satisfy `minPlayedWallMs` on its own. Same rules: row locked, first time kept.
+ */
+export async function settleViewer(
+  db: Database,
+  videoId: string,
+  viewerId: string,
+  onFirstCompletion?: (
+    tx: TxHandle,
+    event: { videoId: string; viewerId: string; completedAt: number },
+  ) => Promise<void>,
+): Promise<Settled | null> {
+  return retryOnConflict(() =>
+    db.transaction(async (tx) => {
+      const [row] = await tx.rows<CompletionLookup & { sections: string; duration_ms: unknown }>(sql`
+        SELECT s.sections::text AS sections, v.duration_ms, ${completionLookup(videoId, viewerId, sql`s.completed_at`)}
+        FROM sections s JOIN videos v ON v.video_id = s.video_id
+        WHERE s.video_id = ${videoId} AND s.viewer_id = ${viewerId}
+        FOR UPDATE OF s`);
+      if (!row) return null;
+      const settled = await settleCompletion(
+        tx,
+        videoId,
+        viewerId,
+        fromMultirange(row.sections),
+        num(row.duration_ms),
+        row,
+      );
+      if (settled.newly && settled.completedAt !== null && onFirstCompletion)
+        await onFirstCompletion(tx, { videoId, viewerId, completedAt: settled.completedAt });
+      return settled;
+    }),
+  );
 }

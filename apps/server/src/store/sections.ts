@@ -10,7 +10,13 @@ import type { Database, TxHandle } from '../db/connect.js';
 import { retryOnConflict } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
 import { num } from '../db/values.js';
-import { type CompletionState, readCompletion, type Settled, settleCompletion } from './completion.js';
+import {
+  type CompletionState,
+  completionLookup,
+  readCompletion,
+  type Settled,
+  settleCompletion,
+} from './completion.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
 
 /** The PUT answer: the merged whole plus the server's completion verdict (issue 10). */
@@ -91,6 +97,10 @@ export async function mergeViewerSections(
     db.transaction(async (tx) => {
       const [row] = await tx.rows<{
         after: string;
+        completed_at: unknown;
+        rule: unknown;
+        default_rule: unknown;
+        played: unknown;
         matched: unknown;
         inserted: unknown;
         stored: unknown;
@@ -104,7 +114,7 @@ export async function mergeViewerSections(
         SET sections = t.sections + excluded.sections,
             last_added = excluded.sections - t.sections,
             updated_at = now()
-      RETURNING sections AS after, last_added AS added, sections - last_added AS before
+      RETURNING sections AS after, last_added AS added, sections - last_added AS before, completed_at
     ),
     plan AS (
       SELECT k.n, ((dur.d + k.n - 1) / k.n)::int8 AS bms FROM dur, (VALUES (100), (1000)) AS k(n)
@@ -138,11 +148,19 @@ export async function mergeViewerSections(
     )
     SELECT m.after::text AS after,
            ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv100) + (SELECT count(*) FROM adv1000) AS advanced,
-           dur.inserted, dur.stored, dur.d
+           dur.inserted, dur.stored, dur.d,
+           ${completionLookup(videoId, viewerId, sql`m.completed_at`)}
     FROM m, dur`);
       if (!row) throw new Error('sections upsert returned nothing');
       const durationMs = await durationOf(tx, videoId, row);
-      const settled: Settled = await settleCompletion(tx, videoId, viewerId, fromMultirange(row.after), durationMs);
+      const settled: Settled = await settleCompletion(
+        tx,
+        videoId,
+        viewerId,
+        fromMultirange(row.after),
+        durationMs,
+        row,
+      );
       if (settled.newly && settled.completedAt !== null && onFirstCompletion)
         await onFirstCompletion(tx, { videoId, viewerId, completedAt: settled.completedAt });
       return { row, settled };

@@ -6,6 +6,7 @@
 import type { SessionDoc } from '@watchtime/core';
 import type { Database } from '../db/connect.js';
 import type { Deps } from '../env.js';
+import { settleViewer } from '../store/completion.js';
 import type { OnFirstCompletion } from '../store/sections.js';
 import { recordEvent } from '../store/webhooks.js';
 import { enqueueDeliveries } from './deliver.js';
@@ -20,6 +21,13 @@ export function completionEvents(): { hook: OnFirstCompletion; flush: (deps: Dep
     },
     flush: (deps) => enqueueDeliveries(deps.queue, ids),
   };
+}
+
+/** After a session PUT: its played time may complete the viewer (minPlayedWallMs). */
+export async function sessionSettled(deps: Deps, videoId: string, viewerId: string): Promise<void> {
+  const events = completionEvents();
+  await settleViewer(deps.db, videoId, viewerId, events.hook);
+  await events.flush(deps);
 }
 
 export async function sessionEnded(

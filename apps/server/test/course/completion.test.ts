@@ -90,11 +90,18 @@ describe.each(STORES)('completion on %s', (kind) => {
     let r = await put('wall', viewer, [[0, 12_000]]);
     expect(r.body.completed).toBe(false);
     const session = { videoId: 'wall', startedAt: 1_700_000_000_000, playedWallMs: 9000 };
+    const before = Date.now();
     const res = await app.request('/v1/sessions/wall-s1', json(await viewerToken(viewer), session));
+    const after = Date.now();
     expect(res.status).toBe(200);
-    r = await put('wall', viewer, [[12_000, 12_500]]);
+    // The session alone completes the viewer: its played time is what was missing.
+    r = await put('wall', viewer, []);
     expect(r.body.completed).toBe(true);
-    expect(typeof r.body.completedAt).toBe('number');
+    const at = r.body.completedAt as number;
+    expect(at).toBeGreaterThanOrEqual(before - 1);
+    expect(at).toBeLessThanOrEqual(after + 1);
+    r = await put('wall', viewer, [[12_000, 12_500]]);
+    expect(r.body).toMatchObject({ completed: true, completedAt: at });
   });
 
   it('flips exactly when the oracle does, at the first upload after which it holds, and never un-sets', async () => {
