@@ -4,10 +4,11 @@
  * retention endpoint; keyset pagination gives the same rows whatever the batch size.
  */
 import { evaluateCompletion, mergeSections, percentile, type Section, watchMetrics } from '@watchtime/core';
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/connect.js';
-import { type ViewerExportRow, viewerRows } from '../../src/store/exports.js';
+import { exportStream, type ViewerExportRow, viewerRows } from '../../src/store/exports.js';
 import { analystToken, auth, json, openStore, STORES, testApp, viewerToken } from '../stores.js';
 
 const DURATION = 30_000;
@@ -179,6 +180,51 @@ describe.each(STORES)('exports on %s', (kind) => {
       expect(header).toEqual(['bucket', 'startMs', 'endMs', 'viewers']);
       expect(lines).toEqual(rows.map((x) => [x.bucket, x.startMs, x.endMs, x.viewers].map(String)));
     }
+  });
+
+  it('streams: a page is read from the store only when the client takes the one before', async () => {
+    let pulled = 0;
+    let closed = false;
+    async function* pages() {
+      try {
+        for (let i = 0; i < 1000; i++) {
+          pulled++;
+          yield [{ a: i, b: `x${i}` }];
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const reader = exportStream(pages(), 'csv', ['a', 'b'] as const).getReader();
+    const decoder = new TextDecoder();
+    expect(decoder.decode((await reader.read()).value)).toBe('a,b\r\n');
+    expect(decoder.decode((await reader.read()).value)).toBe('0,x0\r\n');
+    expect(decoder.decode((await reader.read()).value)).toBe('1,x1\r\n');
+    // ReadableStream pulls at most one chunk ahead (high-water mark 1).
+    expect(pulled).toBeLessThanOrEqual(3);
+    await reader.cancel();
+    expect(closed).toBe(true);
+  });
+
+  it('exports thousands of viewers across many keyset pages through the route', async () => {
+    const n = 2345;
+    await db.rows(sql`INSERT INTO videos (video_id, duration_ms) VALUES ('big', 10000)`);
+    await db.rows(sql`
+      INSERT INTO sections (video_id, viewer_id, sections, last_added)
+      SELECT 'big', 'w' || lpad(i::text, 5, '0'), int8multirange(int8range(0, i)), '{}'::int8multirange
+      FROM generate_series(1, ${n}) AS i`);
+    const res = await app.request('/v1/videos/big/export/viewers.csv', { headers: auth(analyst) });
+    const [, ...lines] = parseCsv(await res.text());
+    expect(lines).toHaveLength(n);
+    lines.forEach((l, k) => {
+      const i = k + 1;
+      expect(l.slice(0, 4)).toEqual([
+        `w${String(i).padStart(5, '0')}`,
+        String(i),
+        String(Math.min(1, i / 10_000)),
+        'false',
+      ]);
+    });
   });
 
   it('answers 404 for an unknown video, 400 for an unknown file, 403 for viewers', async () => {
