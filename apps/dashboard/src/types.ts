@@ -67,6 +67,10 @@ export interface RecordingRow {
   frozenCount: number;
   stutterMs: number;
   createdAt: number | string | null;
+  /** Analysis job of an uploaded video (server ≥ issue 9); results posted as JSON are `completed`. */
+  state?: 'queued' | 'active' | 'completed' | 'failed';
+  /** 0…1 while the job runs. */
+  progress?: number;
 }
 
 export interface Recording {

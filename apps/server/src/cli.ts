@@ -222,4 +222,5 @@ const invokedDirectly = (() => {
   }
 })();
 
-if (invokedDirectly) process.exitCode = await runCli(process.argv.slice(2));
+// Exit once the command is done: a driver's idle socket must not keep a stopped server alive.
+if (invokedDirectly) process.exit(await runCli(process.argv.slice(2)));

@@ -2,8 +2,16 @@
 import { api } from '../api.js';
 import * as f from '../format.js';
 import type { Page } from '../router.js';
+import type { RecordingRow } from '../types.js';
 import { h } from '../ui/dom.js';
 import { empty, panelLoad } from '../ui/states.js';
+
+/** Uploaded videos are analysed by a job: queued → active (with progress) → completed or failed. */
+function jobState(r: RecordingRow): string {
+  const state = r.state ?? 'completed';
+  if (state === 'active') return `analysing ${Math.round((r.progress ?? 0) * 100)} %`;
+  return state === 'completed' ? 'done' : state;
+}
 
 export const recordingsPage: Page = async ({ root, signal }) => {
   const body = h('div');
@@ -40,6 +48,7 @@ export const recordingsPage: Page = async ({ root, signal }) => {
               h('th', { class: 'num' }, 'Frozen ranges'),
               h('th', { class: 'num' }, 'Stutter'),
               h('th', {}, 'Analysed'),
+              h('th', {}, 'State'),
             ),
           ),
           h(
@@ -48,7 +57,12 @@ export const recordingsPage: Page = async ({ root, signal }) => {
             ...recordings.map((r) =>
               h(
                 'tr',
-                { 'data-recording-id': r.id, 'data-frozen-count': r.frozenCount, 'data-stutter-ms': r.stutterMs },
+                {
+                  'data-recording-id': r.id,
+                  'data-frozen-count': r.frozenCount,
+                  'data-stutter-ms': r.stutterMs,
+                  'data-state': r.state ?? 'completed',
+                },
                 h(
                   'td',
                   { 'data-label': 'Recording' },
@@ -67,6 +81,7 @@ export const recordingsPage: Page = async ({ root, signal }) => {
                 h('td', { class: 'num', 'data-label': 'Frozen ranges' }, f.count(r.frozenCount)),
                 h('td', { class: 'num', 'data-label': 'Stutter' }, f.duration(r.stutterMs)),
                 h('td', { 'data-label': 'Analysed' }, f.date(r.createdAt)),
+                h('td', { 'data-label': 'State' }, jobState(r)),
               ),
             ),
           ),
