@@ -106,7 +106,7 @@ export function coursePanel(videoId: string, signal: AbortSignal): HTMLElement {
     );
   const exports = h(
     'div',
-    { class: 'panel-tools', 'data-testid': 'exports' },
+    { class: 'export-links', 'data-testid': 'exports' },
     'Export ',
     link('viewers.csv', 'Viewers CSV'),
     ' ',
