@@ -174,7 +174,8 @@ export function viewerStatement(
   const last = sections.length > 0 ? (sections[sections.length - 1] as Section)[1] : 0;
   const extensions = {
     [EXT.playedSegments]: toPlayedSegments(sections),
-    [EXT.progress]: Math.floor(coverage * 1000) / 1000,
+    // Floored to three decimals (1.000 only when complete); the epsilon absorbs 0.29 × 1000 = 289.99….
+    [EXT.progress]: Math.floor(coverage * 1000 + 1e-9) / 1000,
     [EXT.time]: secs(last),
   };
   if (completedAt !== null)
@@ -223,7 +224,7 @@ export function checkStatement(s: Statement, otherVerbs = false): string[] {
   for (const k of [EXT.time, EXT.timeFrom, EXT.timeTo]) seconds(k);
   if (EXT.progress in ext) {
     const p = ext[EXT.progress];
-    if (typeof p !== 'number' || p < 0 || p > 1 || Math.round(p * 1000) !== p * 1000)
+    if (typeof p !== 'number' || p < 0 || p > 1 || Math.abs(p * 1000 - Math.round(p * 1000)) > 1e-6)
       out.push('progress must be a number from 0 to 1 with at most three decimals');
   }
   if (EXT.playedSegments in ext) {
