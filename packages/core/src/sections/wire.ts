@@ -83,6 +83,9 @@ export const sectionsAnswerSchema = z.object({
   sections: z.array(z.tuple([z.number(), z.number()])),
   watchedMs: z.number(),
   coverage: z.number(),
+  /** The server's completion verdict (PUT answers, issue 10): set once, the first time the rule held. */
+  completed: z.boolean().optional(),
+  completedAt: z.number().nullable().optional(),
 });
 export type SectionsAnswer = z.infer<typeof sectionsAnswerSchema>;
 
