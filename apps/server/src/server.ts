@@ -53,8 +53,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const storage = createFileStorage(options.storageDir ?? join(options.dataDir ?? '.watchtime', 'uploads'), {
     ...(options.uploadLimitBytes !== undefined ? { maxBytes: options.uploadLimitBytes } : {}),
   });
-  // No separate workers can reach an in-process queue: this process runs the analyses itself.
-  if (queue.kind === 'in-process') await registerAnalysisHandlers(queue, { db, storage, workerName: 'embedded' });
+  // The embedded store (and an in-process queue) has no separate workers: this process runs the analyses.
+  if (db.kind === 'pglite' || queue.kind === 'in-process')
+    await registerAnalysisHandlers(queue, { db, storage, workerName: 'embedded' });
   await options.onQueue?.(queue, db);
   const app = createApp({ db, config: options.config, queue, storage });
   const host = options.host ?? '127.0.0.1';

@@ -29,6 +29,11 @@ export interface Database {
   /** Runs `work` in one transaction; `rows` on the given handle runs inside it. */
   transaction<T>(work: (tx: TxHandle) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Raw SQL for pg-boss's `db` adapter (PGlite only): `$n` parameters, or several statements
+   * when there are none. PostgreSQL gives pg-boss its own pool instead.
+   */
+  executeSql?(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export interface TxHandle {
@@ -67,6 +72,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     location,
     rows: async (q) => rowsOf(await db.execute(q)),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    executeSql: async (text, values = []) =>
+      values.length > 0 ? client.query(text, values) : { rows: (await client.exec(text)).at(-1)?.rows ?? [] },
     close: async () => {
       if (!client.closed) await client.close();
     },

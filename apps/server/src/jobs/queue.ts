@@ -1,13 +1,13 @@
 /**
  * The job queue every replica and worker shares (SPEC §8 "Storage for scale-out").
  *
- * - PostgreSQL: pg-boss 10 in its own schema (`pgboss`), so several workers on several machines
- *   fetch with `SKIP LOCKED`, and an active job whose worker died expires after `expireInSeconds`
- *   and is retried by another one (pg-boss's maintenance loop).
- * - PGlite (embedded, one process): an in-process queue with the same retry semantics. pg-boss
- *   needs a pool of concurrent connections for its workers and maintenance; PGlite is one
- *   single-connection WASM instance inside the server process, so jobs run in that process and
- *   queued jobs do not survive a restart (the README says so).
+ * - PostgreSQL: pg-boss 10 in its own schema (`pgboss`) with its own small pool, so several
+ *   workers on several machines fetch with `SKIP LOCKED`, and an active job whose worker died
+ *   expires after `expireInSeconds` and is retried by another one (pg-boss's maintenance loop).
+ * - PGlite (embedded, one process): the same pg-boss through its `db` adapter on the PGlite
+ *   instance, so jobs survive a restart of the embedded server; that server runs the handlers.
+ * - `createInProcessQueue`: the same contract in memory (retries, delays, singleton keys), for an
+ *   app built without a queue and for a PostgreSQL store handed in without its URL.
  */
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/connect.js';
@@ -56,19 +56,27 @@ export interface QueueOptions {
 const DEFAULT_RETRY_LIMIT = 2;
 
 export async function createQueue(db: Database, options: QueueOptions = {}): Promise<JobQueue> {
-  if (db.kind === 'pglite') return createInProcessQueue(options);
+  if (db.kind === 'pglite') {
+    // pg-boss through its `db` adapter: PGlite runs each statement (and each drizzle transaction)
+    // exclusively, so pg-boss's statements never land inside another transaction.
+    if (!db.executeSql) return createInProcessQueue(options);
+    const executeSql = db.executeSql.bind(db);
+    return createPgBossQueue({ db: { executeSql: (text, values) => executeSql(text, values) } }, options);
+  }
   if (!options.databaseUrl) {
     throw new Error('createQueue: a PostgreSQL store needs options.databaseUrl for pg-boss');
   }
-  return createPgBossQueue(options.databaseUrl, options);
+  return createPgBossQueue({ connectionString: options.databaseUrl, max: 4 }, options);
 }
 
-async function createPgBossQueue(url: string, options: QueueOptions): Promise<JobQueue> {
+async function createPgBossQueue(
+  connection: { connectionString: string; max: number } | { db: PgBoss.Db },
+  options: QueueOptions,
+): Promise<JobQueue> {
   const expireInSeconds = options.expireInSeconds ?? 15 * 60;
   const boss = new PgBoss({
-    connectionString: url,
+    ...connection,
     schema: 'pgboss',
-    max: 4,
     expireInSeconds,
     retryLimit: options.retryLimit ?? DEFAULT_RETRY_LIMIT,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,

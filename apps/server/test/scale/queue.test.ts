@@ -1,7 +1,7 @@
-/** The job queue on both stores: delivery, retry after a failed attempt, singleton keys. */
+/** The job queue — pg-boss on PGlite (db adapter) and PostgreSQL, and the in-process one: delivery, retry, singleton keys. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
-import { createQueue, type JobQueue } from '../../src/jobs/queue.js';
+import { createInProcessQueue, createQueue, type JobQueue } from '../../src/jobs/queue.js';
 import { freshPostgres } from './pg.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -9,10 +9,15 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function queueOn(kind: 'pglite' | 'postgres'): Promise<JobQueue> {
+async function queueOn(kind: 'pglite' | 'postgres' | 'in-process'): Promise<JobQueue> {
+  if (kind === 'in-process') {
+    const queue = createInProcessQueue();
+    closers.push(() => queue.stop());
+    return queue;
+  }
   if (kind === 'pglite') {
     const db = await openDatabase({ memory: true });
-    const queue = await createQueue(db);
+    const queue = await createQueue(db, { pollingIntervalSeconds: 0.5 });
     closers.push(
       () => db.close(),
       () => queue.stop(),
@@ -41,10 +46,10 @@ function waitFor<T>(check: () => T | undefined, what: string, ms = 30_000): Prom
   });
 }
 
-describe.each(['pglite', 'postgres'] as const)('job queue on %s', (kind) => {
+describe.each(['pglite', 'postgres', 'in-process'] as const)('job queue on %s', (kind) => {
   it('delivers every job once with its data and retries a failed attempt', async () => {
     const queue = await queueOn(kind);
-    expect(queue.kind).toBe(kind === 'pglite' ? 'in-process' : 'pg-boss');
+    expect(queue.kind).toBe(kind === 'in-process' ? 'in-process' : 'pg-boss');
     const seen: { id: string; n: unknown; attempt: number }[] = [];
     const attempts = new Map<string, number>();
     await queue.work('t-echo', async (job) => {

@@ -10,6 +10,7 @@ import { createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { registerAnalysisHandlers } from '../../src/jobs/analyze.js';
 import { createInProcessQueue } from '../../src/jobs/queue.js';
+import { startServer } from '../../src/server.js';
 import { createFileStorage } from '../../src/storage/files.js';
 import { analystToken, auth, SECRET } from '../stores.js';
 import { makeVideo } from './media.js';
@@ -152,5 +153,34 @@ describe('POST /v1/recordings with a video body', () => {
     ).json()) as Rec;
     expect(stored).toMatchObject({ name: 'posted', state: 'completed', progress: 1 });
     await s.close();
+  });
+
+  it('the embedded server (PGlite, pg-boss through its db adapter) runs the job itself', async () => {
+    const server = await startServer({
+      port: 0,
+      dataDir: join(dir, 'embedded'),
+      config: { jwtSecret: SECRET, analystPassword: 'x' },
+      queue: { pollingIntervalSeconds: 0.5 },
+    });
+    try {
+      expect(server.queue.kind).toBe('pg-boss');
+      const token = await analystToken();
+      const res = await fetch(`${server.url}/v1/recordings?name=embedded`, {
+        method: 'POST',
+        headers: { ...auth(token), 'Content-Type': 'video/mp4' },
+        body: video,
+      });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const rec = await until(
+        async () => (await (await fetch(`${server.url}/v1/recordings/${id}`, { headers: auth(token) })).json()) as Rec,
+        (r) => r.state === 'completed' || r.state === 'failed',
+        'the embedded analysis',
+      );
+      expect(rec).toMatchObject({ state: 'completed', progress: 1, job: { worker: 'embedded', attempts: 1 } });
+      expect(rec.freeze.frozen.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await server.close();
+    }
   });
 });
