@@ -17,8 +17,8 @@ import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { completionRoutes } from './routes/completion.js';
-import { heatRoutes } from './routes/heat.js';
 import { exportsRoutes } from './routes/exports.js';
+import { heatRoutes } from './routes/heat.js';
 import { loginRoutes } from './routes/login.js';
 import { recordingsRoutes } from './routes/recordings.js';
 import { sectionsRoutes } from './routes/sections.js';
@@ -80,10 +80,10 @@ export function createApp({ db, config: input, queue, storage }: CreateAppOption
   v1.route('/', analyticsRoutes(deps));
   v1.route('/', recordingsRoutes(deps));
   v1.route('/', loginRoutes(deps));
-  v1.route('/', webhooksRoutes(deps));
-  v1.route('/', xapiRoutes(deps));
-  v1.route('/', exportsRoutes(deps));
   v1.route('/', completionRoutes(deps));
+  v1.route('/', exportsRoutes(deps));
+  v1.route('/', xapiRoutes(deps));
+  v1.route('/', webhooksRoutes(deps));
   app.route('/v1', v1);
 
   app.get('/healthz', (c) => c.json({ ok: true }));
