@@ -1,6 +1,6 @@
 // The embedded-default demo: a scripted viewing (seeks both ways, a pause, a repeat, 2×) is
 // played through both core recorders; prints the merged sections and the metrics next to the truth.
-import { EventRecorder, TickRecorder, simulateViewing, watchMetrics, mergeSections } from '@watchtime/core';
+import { EventRecorder, mergeSections, simulateViewing, TickRecorder, watchMetrics } from '@watchtime/core';
 
 const durationMs = 120_000;
 const script = [
@@ -23,10 +23,13 @@ for (const t of viewing.ticks) ticks.sample(t);
 ticks.close(viewing.endWallMs);
 
 const truth = mergeSections(viewing.truth.map(([s, e]) => [Math.round(s), Math.round(e)]));
-const fmt = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+const fmt = (ms) =>
+  `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
 const show = (name, sections, playedWallMs) => {
   const m = watchMetrics(sections, durationMs);
-  console.log(`${name.padEnd(22)} watched ${String(m.watchedMs).padStart(6)} ms  coverage ${(m.coverage * 100).toFixed(1).padStart(5)} %  played ${Math.round(playedWallMs)} ms wall`);
+  console.log(
+    `${name.padEnd(22)} watched ${String(m.watchedMs).padStart(6)} ms  coverage ${(m.coverage * 100).toFixed(1).padStart(5)} %  played ${Math.round(playedWallMs)} ms wall`,
+  );
   console.log(`${''.padEnd(22)} ${sections.map(([s, e]) => `[${fmt(s)}, ${fmt(e)})`).join(' ')}`);
 };
 console.log(`watchtime demo — a scripted viewing of a ${durationMs / 1000} s video:`);
