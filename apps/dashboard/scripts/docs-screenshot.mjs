@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken, startServer } from '@watchtime/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@watchtime/testing';
 import { chromium } from 'playwright-core';
 import { DEMO_VIDEOS, seedDemo } from './seed-demo.mjs';
 
@@ -19,17 +20,8 @@ const jwtSecret = `docs-${Math.random().toString(36).slice(2)}-secret`;
 const analystPassword = 'docs-password';
 const server = await startServer({ port: 0, dataDir, config: { jwtSecret, analystPassword } });
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS],
 });
 try {
   await seedDemo({

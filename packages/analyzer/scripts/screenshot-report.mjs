@@ -4,23 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@watchtime/testing';
 import { chromium } from 'playwright-core';
 
 const [input, output = 'docs/report.png'] = process.argv.slice(2);
 if (!input) throw new Error('usage: screenshot-report.mjs <report.html> [out.png]');
 const profile = await mkdtemp(join(tmpdir(), 'watchtime-shot-'));
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS],
   viewport: { width: 1000, height: 700 },
   deviceScaleFactor: 1,
 });

@@ -2,20 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@watchtime/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '@watchtime/testing';
 
 export interface Browser {
   context: BrowserContext;
@@ -29,9 +19,9 @@ export async function launchBrowser(viewport = { width: 640, height: 360 }): Pro
   const userDataDir = await mkdtemp(join(tmpdir(), 'watchtime-e2e-chromium-'));
   // launchPersistentContext is playwright's way to pass a user-data-dir (it passes the flag itself).
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport,
     deviceScaleFactor: 1,
   });
