@@ -13,28 +13,12 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase, toMultirange } from '../dist/index.js';
 import { mergeViewerSections } from '../dist/store/sections.js';
+import { DURATION_MS, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const VIEWERS = 1000;
-const VIDEOS = 20;
-const DURATION_MS = 600_000;
-const SECRET = 'bench-secret-0123456789abcdef';
 
-let seed = 12345;
-const rand = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x80000000;
-};
-function randomSections() {
-  const out = [];
-  const n = 1 + Math.floor(rand() * 4);
-  for (let i = 0; i < n; i++) {
-    const s = Math.floor(rand() * (DURATION_MS - 10_000));
-    out.push([s, s + 1000 + Math.floor(rand() * 8000)]);
-  }
-  return out;
-}
+const { rand, randomSections } = workload(12345);
 
 async function rawLoop(db) {
   const end = Date.now() + SECONDS * 1000;

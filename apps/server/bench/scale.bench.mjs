@@ -21,31 +21,15 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase } from '../dist/index.js';
 import { computeRetention, readRetention, rebuildCounts } from '../dist/store/retention.js';
+import { DURATION_MS, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 24);
 const RETENTION_VIEWERS = Number(process.env.BENCH_RETENTION_VIEWERS ?? 1_000_000);
-const VIEWERS = 1000;
-const VIDEOS = 20;
-const DURATION_MS = 600_000;
-const SECRET = 'bench-secret-0123456789abcdef';
 const BIN = new URL('../bin/watchtime-server.js', import.meta.url).pathname;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux x86-64
 
-let seed = 4242;
-const rand = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x80000000;
-};
-function randomSections() {
-  const out = [];
-  const n = 1 + Math.floor(rand() * 4);
-  for (let i = 0; i < n; i++) {
-    const s = Math.floor(rand() * (DURATION_MS - 10_000));
-    out.push([s, s + 1000 + Math.floor(rand() * 8000)]);
-  }
-  return out;
-}
+const { rand, randomSections } = workload(4242);
 
 /** [utime+stime, cutime+cstime, ppid] of one process in ms, or null when it is gone. */
 function procStat(pid) {
