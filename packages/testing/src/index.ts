@@ -1,1 +1,2 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+export { hlsRendition } from './media.js';

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hlsRendition } from '@watchtime/testing';
 import { runFfmpeg } from './ffmpeg.js';
 
 export interface MediaOptions {
@@ -101,25 +102,7 @@ async function generate(o: Required<MediaOptions>, font: string | undefined, dir
       ]);
       const hls = join(scratch, 'hls');
       await mkdir(hls);
-      await runFfmpeg([
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-i',
-        mp4,
-        '-c',
-        'copy',
-        '-f',
-        'hls',
-        '-hls_time',
-        String(o.segmentSeconds),
-        '-hls_playlist_type',
-        'vod',
-        '-hls_segment_filename',
-        join(hls, 'seg%03d.ts'),
-        join(hls, 'index.m3u8'),
-      ]);
+      await hlsRendition(mp4, hls, o.segmentSeconds);
       await rm(dir, { recursive: true, force: true });
       await rename(scratch, dir);
     } catch (e) {

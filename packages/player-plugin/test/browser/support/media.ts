@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { hlsRendition } from '@watchtime/testing';
 
 const run = promisify(execFile);
 
@@ -42,26 +43,6 @@ export async function generateMedia(dir: string): Promise<{ mp4: string; hlsDir:
     '+faststart',
     mp4,
   ]);
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    mp4,
-    '-c',
-    'copy',
-    '-f',
-    'hls',
-    '-hls_time',
-    String(SEGMENT_SECONDS),
-    '-hls_list_size',
-    '0',
-    '-hls_playlist_type',
-    'vod',
-    '-hls_segment_filename',
-    join(hlsDir, 'seg%03d.ts'),
-    join(hlsDir, 'index.m3u8'),
-  ]);
+  await hlsRendition(mp4, hlsDir, SEGMENT_SECONDS);
   return { mp4, hlsDir };
 }
