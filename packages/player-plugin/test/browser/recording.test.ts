@@ -5,23 +5,17 @@
  * ground truth the harness read from currentTime at each action.
  * Budgets (issue 3): events ≤ 50 ms per jump; ticks with tickMs 100 ≤ 250 ms per jump.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Browser } from './support/browser.js';
 import { compareBoundaries } from './support/compare.js';
-import { MediaServer } from './support/media-server.js';
+import type { MediaServer } from './support/media-server.js';
+import { withMediaAndBrowser } from './support/scene.js';
 
 let browser: Browser;
 let media: MediaServer;
 
-beforeAll(async () => {
-  media = new MediaServer(inject('mediaDir'));
-  await media.start();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await media?.close();
+withMediaAndBrowser((scene) => {
+  ({ media, browser } = scene);
 });
 
 type Step = Record<string, number>;

@@ -6,9 +6,10 @@
  * detected stalls over the injected set must be ≥ 95 %, duration error ≤ 200 ms.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser } from './support/browser.js';
-import { MediaServer, type SegmentFault } from './support/media-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Browser } from './support/browser.js';
+import type { MediaServer, SegmentFault } from './support/media-server.js';
+import { withMediaAndBrowser } from './support/scene.js';
 
 const delayed = (ms: Record<string, number>): Record<string, SegmentFault> =>
   Object.fromEntries(Object.entries(ms).map(([file, delayMs]) => [file, { delayMs }]));
@@ -16,15 +17,8 @@ const delayed = (ms: Record<string, number>): Record<string, SegmentFault> =>
 let browser: Browser;
 let media: MediaServer;
 
-beforeAll(async () => {
-  media = new MediaServer(inject('mediaDir'));
-  await media.start();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await media?.close();
+withMediaAndBrowser((scene) => {
+  ({ media, browser } = scene);
 });
 
 interface Detected {

@@ -6,22 +6,16 @@
  * later media time) and a 4 ms `currentTime` sampler (logged). A poll-rounded startup is off by
  * up to a poll period (100 ms; all three loads within 25 ms by chance: ~1/64).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser } from './support/browser.js';
-import { MediaServer } from './support/media-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Browser } from './support/browser.js';
+import type { MediaServer } from './support/media-server.js';
+import { withMediaAndBrowser } from './support/scene.js';
 
 let browser: Browser;
 let media: MediaServer;
 
-beforeAll(async () => {
-  media = new MediaServer(inject('mediaDir'));
-  await media.start();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await media?.close();
+withMediaAndBrowser((scene) => {
+  ({ media, browser } = scene);
 });
 
 describe('startup', () => {

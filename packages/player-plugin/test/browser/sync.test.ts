@@ -13,25 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken, type RunningServer, startServer } from '@watchtime/server';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, launchBrowser, sleep } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type Browser, sleep } from './support/browser.js';
 import { compareBoundaries, truthSections } from './support/compare.js';
 import { ContractStub } from './support/contract-stub.js';
-import { MediaServer } from './support/media-server.js';
+import type { MediaServer } from './support/media-server.js';
+import { withMediaAndBrowser } from './support/scene.js';
 
 let browser: Browser;
 let media: MediaServer;
 const SECRET = 'test-secret-for-player-plugin-tests-0123456789';
 
-beforeAll(async () => {
-  media = new MediaServer(inject('mediaDir'));
-  await media.start();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await media?.close();
+withMediaAndBrowser((scene) => {
+  ({ media, browser } = scene);
 });
 
 type Runs = Array<[number, number]>;
