@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase, toMultirange } from '../dist/index.js';
 import { mergeViewerSections } from '../dist/store/sections.js';
-import { DURATION_MS, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -42,7 +42,7 @@ function startChild(store, location) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [new URL('./serve-child.mjs', import.meta.url).pathname, store, location, SECRET],
+      [new URL('./serve-child.mjs', import.meta.url).pathname, store, location, SECRET, ORIGIN],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -89,7 +89,7 @@ async function httpRun(store, location) {
       return {
         ...req,
         path: `/v1/videos/http-${Math.floor(rand() * VIDEOS)}/viewers/viewer-${v}/sections`,
-        headers: { authorization: `Bearer ${tokens[v]}`, 'content-type': 'application/json' },
+        headers: uploadHeaders(tokens[v]),
         body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
       };
     },

@@ -21,7 +21,7 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase } from '../dist/index.js';
 import { computeRetention, readRetention, rebuildCounts } from '../dist/store/retention.js';
-import { DURATION_MS, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 24);
@@ -66,6 +66,7 @@ function startReplica(databaseUrl, dataDir) {
       env: {
         ...process.env,
         WATCHTIME_JWT_SECRET: SECRET,
+        WATCHTIME_CORS_ORIGINS: ORIGIN,
         WATCHTIME_ANALYST_PASSWORD: 'bench',
         WATCHTIME_RATE_BURST: '100000000',
         WATCHTIME_RATE_REFILL: '100000000',
@@ -97,7 +98,7 @@ async function replicaRun(count, databaseUrl, postmaster, tokens, dir) {
       return {
         ...req,
         path: `/v1/videos/scale-${Math.floor(rand() * VIDEOS)}/viewers/viewer-${v}/sections`,
-        headers: { authorization: `Bearer ${tokens[v]}`, 'content-type': 'application/json' },
+        headers: uploadHeaders(tokens[v]),
         body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
       };
     },

@@ -2,11 +2,11 @@
 // the server's event loop). Prints its URL, closes on SIGTERM.
 import { startServer } from '../dist/index.js';
 
-const [store, location, secret] = process.argv.slice(2);
+const [store, location, secret, origin] = process.argv.slice(2);
 const server = await startServer({
   port: 0,
   ...(store === 'postgres' ? { databaseUrl: location } : { dataDir: location }),
-  config: { jwtSecret: secret },
+  config: { jwtSecret: secret, corsOrigins: origin ? [origin] : [] },
 });
 process.stdout.write(`${server.url}\n`);
 process.once('SIGTERM', async () => {

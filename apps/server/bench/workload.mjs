@@ -4,6 +4,13 @@ export const VIEWERS = 1000;
 export const VIDEOS = 20;
 export const DURATION_MS = 600_000;
 export const SECRET = 'bench-secret-0123456789abcdef';
+/** The customer's site: uploads come from the plugin on its pages, so they carry its Origin (CORS applies). */
+export const ORIGIN = 'https://site.example';
+export const uploadHeaders = (token) => ({
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+  origin: ORIGIN,
+});
 
 /** A seeded generator (a plain LCG: the same stream every run) and sections drawn from it. */
 export function workload(seed) {

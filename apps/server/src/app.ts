@@ -4,9 +4,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createVerifier } from './auth/tokens.js';
 import { type ConfigInput, resolveConfig } from './config.js';
@@ -14,6 +13,7 @@ import type { Database } from './db/connect.js';
 import { isDatabaseUnavailable } from './db/errors.js';
 import type { AppEnv, Deps } from './env.js';
 import { createInProcessQueue, type JobQueue } from './jobs/queue.js';
+import { corsFor } from './middleware/cors.js';
 import { TokenBucket } from './middleware/rate-limit.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { completionRoutes } from './routes/completion.js';
@@ -28,6 +28,9 @@ import { isVideoUpload } from './routes/upload.js';
 import { webhooksRoutes } from './routes/webhooks.js';
 import { xapiRoutes } from './routes/xapi.js';
 import { createFileStorage, type Storage } from './storage/files.js';
+import { MergeQueue } from './store/merge-queue.js';
+import { mergeBatch } from './store/sections.js';
+import { completionEvents } from './webhooks/events.js';
 
 export interface CreateAppOptions {
   db: Database;
@@ -47,31 +50,34 @@ export function createApp({ db, config: input, queue, storage }: CreateAppOption
     verify: createVerifier(config.jwtSecret),
     queue: queue ?? createInProcessQueue(),
     storage: storage ?? createFileStorage(join(tmpdir(), 'watchtime-uploads')),
+    merges: new MergeQueue(
+      async (inputs) => {
+        // Completion webhooks recorded by this batch are queued once it has committed.
+        const events = completionEvents();
+        const answers = await mergeBatch(db, inputs, events.hook);
+        await events.flush(deps);
+        return answers;
+      },
+      { maxInFlight: db.kind === 'pglite' ? 1 : 2 },
+    ),
   };
   const app = new Hono();
 
-  const allowed = new Set(config.corsOrigins);
-  app.use(
-    '/v1/*',
-    cors({
-      origin: (origin) => (allowed.has(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
-  const jsonLimit = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: (c) => c.json({ error: `request body is larger than ${config.bodyLimitBytes} bytes` }, 413),
-  });
+  app.use('/v1/*', corsFor(config.corsOrigins));
+  const tooLarge = (c: Context) => c.json({ error: `request body is larger than ${config.bodyLimitBytes} bytes` }, 413);
+  const jsonLimit = bodyLimit({ maxSize: config.bodyLimitBytes, onError: tooLarge });
   // Video uploads stream to storage under the storage's own cap; every other body is JSON-sized.
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === '/v1/recordings' && isVideoUpload(c.req.header('content-type'))
-      ? next()
-      : jsonLimit(c, next),
-  );
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method === 'POST' && c.req.path === '/v1/recordings' && isVideoUpload(c.req.header('content-type')))
+      return next();
+    // A declared length is checked from the header (Node's parser never reads past it): hono's
+    // bodyLimit touches the body stream first, which makes @hono/node-server build a full web
+    // Request per upload. Chunked bodies are counted by bodyLimit as they arrive.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined)
+      return Number(declared) > config.bodyLimitBytes ? tooLarge(c) : next();
+    return jsonLimit(c, next);
+  });
 
   const v1 = new Hono<AppEnv>();
   v1.route('/', sectionsRoutes(deps));

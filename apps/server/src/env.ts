@@ -5,6 +5,7 @@ import type { Database } from './db/connect.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { TokenBucket } from './middleware/rate-limit.js';
 import type { Storage } from './storage/files.js';
+import type { MergeQueue } from './store/merge-queue.js';
 
 export interface Deps {
   db: Database;
@@ -16,6 +17,8 @@ export interface Deps {
   queue: JobQueue;
   /** Uploaded recordings (a directory now; an object store later). */
   storage: Storage;
+  /** Every upload's merge goes through it: concurrent uploads share one statement. */
+  merges: MergeQueue;
 }
 
 export interface AppEnv {

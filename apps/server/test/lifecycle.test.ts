@@ -139,6 +139,19 @@ describe('over a real listening socket', () => {
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.headers.get('vary')).toContain('Origin');
+      // The plugin's own upload from the site, and an error answer: both readable cross-origin.
+      for (const body of [put([[900, 1000]]), { durationMs: 1000, sections: [[5, 1]] }]) {
+        res = await fetch(`${server.url}/v1/videos/s/viewers/sock/sections`, {
+          ...json(token, body),
+          headers: { ...json(token, body).headers, Origin: 'https://site.example' },
+        });
+        expect(res.headers.get('access-control-allow-origin')).toBe('https://site.example');
+        expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+        expect(res.headers.get('access-control-expose-headers')).toContain('Retry-After');
+        expect(res.headers.get('vary')).toContain('Origin');
+      }
+      expect(res.status).toBe(400);
 
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
       res = await fetch(`${server.url}/watchtime.global.js`);

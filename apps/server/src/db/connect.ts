@@ -26,6 +26,12 @@ export interface Database {
   readonly location: string;
   /** Rows of one statement outside any transaction. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Rows of one fixed SQL text with `$n` parameters, outside any transaction. PostgreSQL keeps it
+   * as a named prepared statement per connection, parsed and planned once (a generic plan: write
+   * such statements so their plan suits any parameters).
+   */
+  query<T = Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
   /** Runs `work` in one transaction; `rows` on the given handle runs inside it. */
   transaction<T>(work: (tx: TxHandle) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -71,6 +77,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     kind: 'pglite',
     location,
     rows: async (q) => rowsOf(await db.execute(q)),
+    query: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params)).rows,
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
     executeSql: async (text, values = []) =>
       values.length > 0 ? client.query(text, values) : { rows: (await client.exec(text)).at(-1)?.rows ?? [] },
@@ -86,6 +93,15 @@ async function openPostgres(url: string): Promise<Database> {
     connect_timeout: 5,
     onnotice: () => {},
   });
+  // The hot path's fixed statements (`query`) get their own small pool whose plans are made once
+  // and kept: planning the merge cost more than running it, and with array parameters PostgreSQL
+  // would otherwise keep choosing a fresh custom plan per call.
+  const planned = postgres(url, {
+    max: 4,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { plan_cache_mode: 'force_generic_plan' },
+  });
   const db = drizzlePostgres({ client });
   await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
   const dialect = new PgDialect();
@@ -98,9 +114,11 @@ async function openPostgres(url: string): Promise<Database> {
       const { sql: text, params } = dialect.sqlToQuery(q);
       return [...(await client.unsafe(text, params as never[], { prepare: true }))] as T[];
     },
+    query: async <T>(text: string, params: unknown[]) =>
+      [...(await planned.unsafe(text, params as never[], { prepare: true }))] as T[],
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
     close: async () => {
-      await client.end({ timeout: 2 });
+      await Promise.all([client.end({ timeout: 2 }), planned.end({ timeout: 2 })]);
     },
   };
 }

@@ -6,8 +6,7 @@ import type { AppEnv, Deps } from '../env.js';
 import { requireCaller } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { parseId, readBody } from '../middleware/validate.js';
-import { mergeViewerSections, readViewerSections } from '../store/sections.js';
-import { completionEvents } from '../webhooks/events.js';
+import { readViewerSections } from '../store/sections.js';
 
 export function sectionsRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -23,14 +22,7 @@ export function sectionsRoutes(deps: Deps): Hono<AppEnv> {
       return c.json({ error: `this token may write only viewers/${c.var.principal.sub}` }, 403);
     const body = await readBody(c, sectionsPayloadSchema, 'sections payload');
     if (!body.ok) return body.response;
-    const events = completionEvents();
-    const merged = await mergeViewerSections(
-      deps.db,
-      { videoId: videoId.value, viewerId: viewerId.value, ...body.value },
-      events.hook,
-    );
-    await events.flush(deps);
-    return c.json(merged);
+    return c.json(await deps.merges.merge({ videoId: videoId.value, viewerId: viewerId.value, ...body.value }));
   });
 
   app.get(path, async (c) => {
@@ -61,9 +53,7 @@ export function sectionsRoutes(deps: Deps): Hono<AppEnv> {
       return c.json({ error: `rate limit exceeded: retry in ${wait} s` }, 429);
     }
     const { videoId, durationMs, sections } = body.value;
-    const events = completionEvents();
-    await mergeViewerSections(deps.db, { videoId, viewerId: principal.sub, durationMs, sections }, events.hook);
-    await events.flush(deps);
+    await deps.merges.merge({ videoId, viewerId: principal.sub, durationMs, sections });
     return c.body(null, 204);
   });
   return app;

@@ -17,7 +17,6 @@ import type { AppEnv, Deps } from '../env.js';
 import { requireAnalyst } from '../middleware/auth.js';
 import { badRequest, parseWith, readJson } from '../middleware/validate.js';
 import { exportStream } from '../store/exports.js';
-import { mergeViewerSections } from '../store/sections.js';
 import {
   checkStatement,
   type ExportFilter,
@@ -26,7 +25,6 @@ import {
   statementPages,
   xapiIdentity,
 } from '../store/xapi.js';
-import { completionEvents } from '../webhooks/events.js';
 
 /** Epoch ms or an ISO date. */
 const instant = z.union([
@@ -110,12 +108,8 @@ export function xapiRoutes(deps: Deps): Hono<AppEnv> {
         `${errors.length} problem(s) in the statements; nothing was imported: ${errors[0]}`,
         errors.map((message) => ({ path: message.split(':')[0] ?? '', message })),
       );
-    for (const item of items) {
-      // Imported history completes viewers like live uploads do, webhooks included.
-      const events = completionEvents();
-      await mergeViewerSections(deps.db, { ...item, sections: mergeSections(item.sections) }, events.hook);
-      await events.flush(deps);
-    }
+    // Imported history completes viewers like live uploads do, webhooks included.
+    await Promise.all(items.map((item) => deps.merges.merge({ ...item, sections: mergeSections(item.sections) })));
     return c.json({ statements: list.length, merged: items.length });
   });
 

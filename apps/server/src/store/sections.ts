@@ -2,20 +2,28 @@
  * The merge (SPEC §2, §7): stored := stored ∪ incoming in ONE atomic statement — the video row
  * (first sight, largest duration), the upsert on the int8multirange, and the standard retention
  * counts advanced by the buckets this merge newly covered — so devices writing at once never
- * lose each other's sections, and a merge costs one round trip.
+ * lose each other's sections. Concurrent uploads share that statement (`MergeQueue`), so a merge
+ * costs a fraction of a round trip.
  */
-import { type Section, type SectionsAnswer, watchMetrics } from '@watchtime/core';
+import {
+  completionRuleSchema,
+  evaluateCompletion,
+  mergeSections,
+  type Section,
+  type SectionsAnswer,
+  watchMetrics,
+} from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
 import { retryOnConflict } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
-import { num } from '../db/values.js';
+import { num, numOrNull, parseJson } from '../db/values.js';
 import {
+  type CompletionLookup,
   type CompletionState,
-  completionLookup,
+  DEFAULT_SCOPE,
   readCompletion,
-  type Settled,
-  settleCompletion,
+  settleViewer,
 } from './completion.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
 
@@ -68,116 +76,219 @@ export async function touchVideo(tx: TxHandle, videoId: string, durationMs: numb
   return durationOf(tx, videoId, row);
 }
 
-function answer(sections: Section[], durationMs: number): SectionsAnswer {
+function answerOf(sections: Section[], durationMs: number): SectionsAnswer {
   return { sections, ...watchMetrics(sections, durationMs) };
 }
 
 /**
- * The counts advance inside the statement: the candidate buckets are those the added part
- * (incoming − stored) touches; one is newly covered when the set before the merge does not
- * overlap it. A counts row advances only while its `bucket_ms` is current (see retention.ts).
+ * The merge of many uploads as ONE statement (group commit): the video rows, the upsert of every
+ * (video, viewer) record, and the retention counts advanced by the buckets each record newly
+ * covered. The batch comes as four parallel arrays, so the text never changes and PostgreSQL
+ * plans it once per connection (`Database.query`). Rows are taken in key order, so two batches lock in the same
+ * order. Candidate buckets are those the added part (incoming − stored) touches; one is newly
+ * covered when the set before the merge does not overlap it. A counts row advances only while
+ * its `bucket_ms` is current (see retention.ts); the bucket rows are upserted, so every change is
+ * an index lookup whatever the batch's size.
  */
+const MERGE_BATCH_SQL = `
+WITH input AS (
+  SELECT x.video_id, x.viewer_id, x.duration_ms, x.sections::int8multirange AS sections
+  FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS x(video_id, viewer_id, duration_ms, sections)
+), vin AS (
+  SELECT video_id, max(duration_ms) AS duration_ms FROM input GROUP BY video_id
+), ins AS (
+  INSERT INTO videos (video_id, duration_ms) SELECT video_id, duration_ms FROM vin ORDER BY video_id
+  ON CONFLICT (video_id) DO NOTHING RETURNING video_id
+), upd AS (
+  -- Only a longer duration locks the video row (the hottest row of all).
+  -- (Lookups by key are written as = ANY / correlated subqueries: they stay index lookups in a
+  -- plan made once for any batch size, however large the tables grow.)
+  UPDATE videos v SET duration_ms = (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id), updated_at = now()
+  WHERE v.video_id = ANY (ARRAY(SELECT video_id FROM vin))
+    AND v.duration_ms < (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id)
+  RETURNING 1
+), dur AS (
+  -- stored is null only when a concurrent first insert committed after this statement's snapshot.
+  SELECT s.video_id, s.inserted, s.stored, GREATEST(s.duration_ms, COALESCE(s.stored, 0)) AS d
+  FROM (
+    SELECT vin.video_id, vin.duration_ms, EXISTS (SELECT 1 FROM ins WHERE ins.video_id = vin.video_id) AS inserted,
+           (SELECT v.duration_ms FROM videos v WHERE v.video_id = vin.video_id) AS stored
+    FROM vin
+  ) s
+), m AS (
+  INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
+  SELECT video_id, viewer_id, sections, sections FROM input ORDER BY video_id, viewer_id
+  ON CONFLICT (video_id, viewer_id) DO UPDATE
+    SET sections = t.sections + excluded.sections,
+        last_added = excluded.sections - t.sections,
+        updated_at = now()
+  RETURNING video_id, viewer_id, sections AS after, last_added AS added, sections - last_added AS before, completed_at
+), plan AS (
+  SELECT dur.video_id, k.n, ((dur.d + k.n - 1) / k.n)::int8 AS bms FROM dur, (VALUES (100), (1000)) AS k(n)
+), chk AS (
+  SELECT rc.video_id, rc.n FROM retention_counts rc
+  JOIN plan p ON p.video_id = rc.video_id AND p.n = rc.n AND p.bms = rc.bucket_ms
+  WHERE rc.video_id = ANY (ARRAY(SELECT video_id FROM dur))
+  FOR SHARE OF rc
+), cover AS (
+  SELECT DISTINCT m.video_id, m.viewer_id, p.n, g.b
+  FROM m JOIN plan p ON p.video_id = m.video_id
+  CROSS JOIN LATERAL unnest(m.added) AS r
+  CROSS JOIN LATERAL generate_series(lower(r) / p.bms, LEAST(p.n - 1, (upper(r) - 1) / p.bms)) AS g(b)
+  WHERE NOT (m.before && int8range(g.b * p.bms, (g.b + 1) * p.bms))
+), adv AS (
+  INSERT INTO retention_buckets AS rb (video_id, n, bucket, viewers)
+  SELECT c.video_id, c.n, c.b::int, count(*)::int FROM cover c
+  JOIN chk ON chk.video_id = c.video_id AND chk.n = c.n
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (video_id, n, bucket) DO UPDATE SET viewers = rb.viewers + excluded.viewers
+  RETURNING 1
+)
+SELECT m.video_id, m.viewer_id, m.after::text AS after,
+       floor(extract(epoch FROM m.completed_at) * 1000)::int8 AS completed_at,
+       dur.inserted, dur.stored, dur.d,
+       ARRAY(SELECT chk.n FROM chk WHERE chk.video_id = m.video_id) AS matched,
+       -- What a completion verdict needs, only while the viewer has not completed.
+       CASE WHEN m.completed_at IS NULL THEN
+         (SELECT rule::text FROM completion_rules WHERE scope = m.video_id) END AS rule,
+       CASE WHEN m.completed_at IS NULL THEN
+         (SELECT rule::text FROM completion_rules WHERE scope = '${DEFAULT_SCOPE}') END AS default_rule,
+       CASE WHEN m.completed_at IS NULL THEN
+         (SELECT COALESCE(sum(played_wall_ms), 0) FROM playback_sessions ps
+          WHERE ps.video_id = m.video_id AND ps.viewer_id = m.viewer_id) END AS played
+FROM m JOIN dur ON dur.video_id = m.video_id`;
+
+interface BatchRow extends CompletionLookup {
+  video_id: string;
+  viewer_id: string;
+  after: string;
+  inserted: unknown;
+  stored: unknown;
+  d: unknown;
+  matched: unknown;
+}
+
+/** A batch's uploads folded per record: two uploads of one viewer merge as their union. */
+interface Group {
+  videoId: string;
+  viewerId: string;
+  durationMs: number;
+  sections: Section[];
+  members: number[];
+}
+
+function groupInputs(inputs: readonly MergeInput[]): Group[] {
+  const byKey = new Map<string, Group & { parts: Array<readonly [number, number]> }>();
+  inputs.forEach((input, i) => {
+    const key = JSON.stringify([input.videoId, input.viewerId]);
+    const g = byKey.get(key);
+    if (!g) {
+      byKey.set(key, { ...input, sections: [], parts: [...input.sections], members: [i] });
+      return;
+    }
+    g.durationMs = Math.max(g.durationMs, input.durationMs);
+    g.parts.push(...input.sections);
+    g.members.push(i);
+  });
+  return [...byKey.values()].map(({ parts, ...g }) => ({ ...g, sections: mergeSections(parts) }));
+}
+
+/**
+ * Merges a batch of uploads; answers in input order. Uploads with sections go through the one
+ * statement (retried whole after a deadlock: it is atomic); a completion verdict that newly holds
+ * is then settled under the record's row lock (`settleViewer`), and counts keyed by a stale bucket
+ * size are rebuilt after the commit, so the rebuild sees this batch.
+ */
+export async function mergeBatch(
+  db: Database,
+  inputs: readonly MergeInput[],
+  onFirstCompletion?: OnFirstCompletion,
+): Promise<MergeAnswer[]> {
+  const out = new Array<MergeAnswer>(inputs.length);
+  const groups = groupInputs(inputs);
+  const writing = groups.filter((g) => g.sections.length > 0);
+  for (const g of groups)
+    if (g.sections.length === 0) {
+      const answer = await touchOnly(db, g);
+      for (const i of g.members) out[i] = answer;
+    }
+  if (writing.length === 0) return out;
+  const params = [
+    writing.map((g) => g.videoId),
+    writing.map((g) => g.viewerId),
+    writing.map((g) => g.durationMs),
+    writing.map((g) => toMultirange(g.sections)),
+  ];
+  const rows = await retryOnConflict(() => db.query<BatchRow>(MERGE_BATCH_SQL, params));
+  const byKey = new Map(rows.map((r) => [JSON.stringify([r.video_id, r.viewer_id]), r]));
+  const durations = new Map<string, number>();
+  const stale = new Set<string>();
+  for (const row of rows) {
+    if (!durations.has(row.video_id)) durations.set(row.video_id, await durationOf(db, row.video_id, row));
+    const matched = new Set((row.matched as unknown[]).map(Number));
+    for (const n of STANDARD_BUCKETS) if (!matched.has(n)) stale.add(JSON.stringify([row.video_id, n]));
+  }
+  // A counts row that is missing or keyed by another bucket size (first viewer, duration grew).
+  for (const key of stale) {
+    const [videoId, n] = JSON.parse(key) as [string, number];
+    await rebuildCounts(db, videoId, n);
+  }
+  for (const g of writing) {
+    const row = byKey.get(JSON.stringify([g.videoId, g.viewerId]));
+    if (!row) throw new Error(`the merge returned no row for ${g.videoId}/${g.viewerId}`);
+    const after = fromMultirange(row.after);
+    const durationMs = durations.get(g.videoId) ?? num(row.d);
+    const state = await completionAfter(db, g, after, durationMs, row, onFirstCompletion);
+    const answer: MergeAnswer = { ...answerOf(after, durationMs), ...state };
+    for (const i of g.members) out[i] = answer;
+  }
+  return out;
+}
+
+/** The verdict after a merge: known when already completed, else evaluated, and settled once if it holds. */
+async function completionAfter(
+  db: Database,
+  g: Group,
+  after: Section[],
+  durationMs: number,
+  row: CompletionLookup,
+  onFirstCompletion?: OnFirstCompletion,
+): Promise<CompletionState> {
+  const already = numOrNull(row.completed_at);
+  if (already !== null) return { completed: true, completedAt: already };
+  const stored = row.rule ?? row.default_rule;
+  const rule = completionRuleSchema.parse(stored ? parseJson(stored) : {});
+  if (!evaluateCompletion(rule, { sections: after, durationMs, playedWallMs: num(row.played) }).completed)
+    return { completed: false, completedAt: null };
+  // Sets only grow, so the rule still holds; the settle re-checks under the row lock and sets it once.
+  const settled = await settleViewer(db, g.videoId, g.viewerId, onFirstCompletion);
+  return settled
+    ? { completed: settled.completed, completedAt: settled.completedAt }
+    : { completed: false, completedAt: null };
+}
+
+/** Nothing to add, but the duration may have grown: the counts must notice. */
+async function touchOnly(db: Database, g: Group): Promise<MergeAnswer> {
+  await touchVideo(db, g.videoId, g.durationMs);
+  await ensureCountsCurrent(db, g.videoId);
+  const answer = await readViewerSections(db, g.videoId, g.viewerId);
+  return { ...answer, ...(await readCompletion(db, g.videoId, g.viewerId)) };
+}
+
+/** One upload's merge (a batch of one): the seed, the xAPI import and tests call it directly. */
 export async function mergeViewerSections(
   db: Database,
   input: MergeInput,
   onFirstCompletion?: OnFirstCompletion,
 ): Promise<MergeAnswer> {
-  const { videoId, viewerId } = input;
-  if (input.sections.length === 0) {
-    // Nothing to add, but the duration may have grown: the counts must notice.
-    await touchVideo(db, videoId, input.durationMs);
-    await ensureCountsCurrent(db, videoId);
-    const answer = await readViewerSections(db, videoId, viewerId);
-    return { ...answer, ...(await readCompletion(db, videoId, viewerId)) };
-  }
-  const incoming = toMultirange(input.sections);
-  // Atomic (one transaction: the upsert, then the completion verdict on the row it locked), so a
-  // deadlock (two merges newly covering the same buckets in another order) just reruns it.
-  const { row, settled } = await retryOnConflict(() =>
-    db.transaction(async (tx) => {
-      const [row] = await tx.rows<{
-        after: string;
-        completed_at: unknown;
-        rule: unknown;
-        default_rule: unknown;
-        played: unknown;
-        matched: unknown;
-        inserted: unknown;
-        stored: unknown;
-        d: unknown;
-      }>(sql`
-    WITH ${videoCtes(videoId, input.durationMs)},
-    m AS (
-      INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
-      VALUES (${videoId}, ${viewerId}, ${incoming}::int8multirange, ${incoming}::int8multirange)
-      ON CONFLICT (video_id, viewer_id) DO UPDATE
-        SET sections = t.sections + excluded.sections,
-            last_added = excluded.sections - t.sections,
-            updated_at = now()
-      RETURNING sections AS after, last_added AS added, sections - last_added AS before, completed_at
-    ),
-    plan AS (
-      SELECT k.n, ((dur.d + k.n - 1) / k.n)::int8 AS bms FROM dur, (VALUES (100), (1000)) AS k(n)
-    ),
-    newly AS (
-      SELECT DISTINCT p.n, b FROM plan p, m
-        CROSS JOIN LATERAL unnest(m.added) AS r
-        CROSS JOIN LATERAL generate_series(lower(r) / p.bms, LEAST(p.n - 1, (upper(r) - 1) / p.bms)) AS b
-      WHERE NOT (m.before && int8range(b * p.bms, (b + 1) * p.bms))
-    ),
-    chk AS (
-      SELECT rc.n FROM retention_counts rc JOIN plan p ON p.n = rc.n AND p.bms = rc.bucket_ms
-      WHERE rc.video_id = ${videoId}
-      FOR SHARE OF rc
-    ),
-    -- One UPDATE per standard N with uncorrelated subqueries: they run once, so the few newly
-    -- covered buckets become index lookups (a join would scan all N bucket rows).
-    adv100 AS (
-      UPDATE retention_buckets rb SET viewers = rb.viewers + 1
-      WHERE rb.video_id = ${videoId} AND rb.n = 100
-        AND rb.bucket = ANY (ARRAY(SELECT w.b::int FROM newly w WHERE w.n = 100))
-        AND EXISTS (SELECT 1 FROM chk WHERE chk.n = 100)
-      RETURNING 1
-    ),
-    adv1000 AS (
-      UPDATE retention_buckets rb SET viewers = rb.viewers + 1
-      WHERE rb.video_id = ${videoId} AND rb.n = 1000
-        AND rb.bucket = ANY (ARRAY(SELECT w.b::int FROM newly w WHERE w.n = 1000))
-        AND EXISTS (SELECT 1 FROM chk WHERE chk.n = 1000)
-      RETURNING 1
-    )
-    SELECT m.after::text AS after,
-           ARRAY(SELECT n FROM chk) AS matched, (SELECT count(*) FROM adv100) + (SELECT count(*) FROM adv1000) AS advanced,
-           dur.inserted, dur.stored, dur.d,
-           ${completionLookup(videoId, viewerId, sql`m.completed_at`)}
-    FROM m, dur`);
-      if (!row) throw new Error('sections upsert returned nothing');
-      const durationMs = await durationOf(tx, videoId, row);
-      const settled: Settled = await settleCompletion(
-        tx,
-        videoId,
-        viewerId,
-        fromMultirange(row.after),
-        durationMs,
-        row,
-      );
-      if (settled.newly && settled.completedAt !== null && onFirstCompletion)
-        await onFirstCompletion(tx, { videoId, viewerId, completedAt: settled.completedAt });
-      return { row, settled };
-    }),
-  );
-  const after = fromMultirange(row.after);
-  const durationMs = await durationOf(db, videoId, row);
-  // A counts row that is missing or keyed by another bucket size (first viewer, duration grew)
-  // is rebuilt in full, after this merge committed, so the rebuild sees it.
-  const matched = new Set((row.matched as unknown[]).map(Number));
-  for (const n of STANDARD_BUCKETS) if (!matched.has(n)) await rebuildCounts(db, videoId, n);
-  return { ...answer(after, durationMs), completed: settled.completed, completedAt: settled.completedAt };
+  const [answer] = await mergeBatch(db, [input], onFirstCompletion);
+  if (!answer) throw new Error('merge returned nothing');
+  return answer;
 }
 
 export async function readViewerSections(db: TxHandle, videoId: string, viewerId: string): Promise<SectionsAnswer> {
   const [row] = await db.rows<{ sections: string | null; duration_ms: unknown }>(sql`
     SELECT (SELECT sections::text FROM sections WHERE video_id = ${videoId} AND viewer_id = ${viewerId}) AS sections,
            (SELECT duration_ms FROM videos WHERE video_id = ${videoId}) AS duration_ms`);
-  return answer(fromMultirange(row?.sections), num(row?.duration_ms));
+  return answerOf(fromMultirange(row?.sections), num(row?.duration_ms));
 }
