@@ -182,15 +182,20 @@ export class MediaSignals {
     const video = this.target.frameSource();
     if (!video || typeof video.requestVideoFrameCallback !== 'function') return;
     this.frameVideo = video;
-    const onFrame = (frameNow: DOMHighResTimeStamp) => {
+    let shownMediaTime = video.currentTime;
+    const onFrame = (frameNow: DOMHighResTimeStamp, meta?: VideoFrameCallbackMetadata) => {
       if (this.disposed) return;
+      this.frameHandle = video.requestVideoFrameCallback(onFrame);
+      // Only a frame of another media time is motion: Chromium may present the frame already on
+      // screen again when playback starts, which would end startup before anything moved.
+      if (meta && meta.mediaTime === shownMediaTime) return;
+      if (meta) shownMediaTime = meta.mediaTime;
       // The callback's `now` is on the performance.now() timeline; carry it over to this clock
       // (the same one the poll reads), so startup and stall edges are frame-exact, not per poll.
       const wall = this.now();
       const presented = Number.isFinite(frameNow) ? wall - Math.max(0, performance.now() - frameNow) : wall;
       this.lastFrameWallMs = presented;
       if (this.firstFrameSincePollWallMs === null) this.firstFrameSincePollWallMs = presented;
-      this.frameHandle = video.requestVideoFrameCallback(onFrame);
     };
     this.frameHandle = video.requestVideoFrameCallback(onFrame);
   }
