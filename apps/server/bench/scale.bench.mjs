@@ -205,11 +205,13 @@ try {
       `${String(r.count).padStart(8)}  ${r.rate.toFixed(0).padStart(8)}  ${(r.rate / base).toFixed(2).padStart(11)}×  ` +
         `${r.serverMsPerMerge.toFixed(3).padStart(18)}  ${r.pgMsPerMerge.toFixed(3).padStart(23)}  ${String(r.p99).padStart(6)}`,
     );
-  const avgSrv = runs.reduce((s, r) => s + r.serverMsPerMerge, 0) / runs.length;
-  const avgPg = runs.reduce((s, r) => s + r.pgMsPerMerge, 0) / runs.length;
+  // Uploads that arrive together share one statement (group commit), so the cost per merge
+  // depends on how many arrive at once: the capacity figures take the dearest run.
+  const maxSrv = Math.max(...runs.map((r) => r.serverMsPerMerge));
+  const maxPg = Math.max(...runs.map((r) => r.pgMsPerMerge));
   console.log(
-    `CPU per merge, mean of the three runs: server ${avgSrv.toFixed(3)} ms, PostgreSQL ${avgPg.toFixed(3)} ms ` +
-      `→ ${(1000 / avgSrv).toFixed(0)} merges/s per server core, ${(1000 / avgPg).toFixed(0)} per PostgreSQL core`,
+    `CPU per merge, dearest of the three runs: server ${maxSrv.toFixed(3)} ms, PostgreSQL ${maxPg.toFixed(3)} ms ` +
+      `→ at least ${(1000 / maxSrv).toFixed(0)} merges/s per server core, ${(1000 / maxPg).toFixed(0)} per PostgreSQL core`,
   );
   console.log(
     `load average at the end: ${loadavg()

@@ -58,7 +58,10 @@ export function createApp({ db, config: input, queue, storage }: CreateAppOption
         await events.flush(deps);
         return answers;
       },
-      { maxInFlight: db.kind === 'pglite' ? 1 : 2 },
+      // One statement at a time per replica: measured on PostgreSQL, 1 in flight gave 5.6k merges/s
+      // (80 µs of database CPU each), 2 gave 4.2k (135 µs), 4 gave 3.6k (205 µs) — larger
+      // batches are cheaper per upload than more concurrent statements.
+      { maxInFlight: 1 },
     ),
   };
   const app = new Hono();
