@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase, toMultirange } from '../dist/index.js';
 import { mergeViewerSections } from '../dist/store/sections.js';
-import { DURATION_MS, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, firstUploads, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -95,8 +95,12 @@ async function httpRun(store, location) {
     },
   };
   try {
-    // Warm-up: first sight of every video (retention rows built) is not the steady state.
-    await autocannon({ url: server.url, connections: 4, amount: 400, requests: [request] });
+    await autocannon({
+      url: server.url,
+      connections: 4,
+      amount: VIEWERS,
+      requests: [firstUploads(tokens, 'http', randomSections)],
+    });
     const result = await autocannon({
       url: server.url,
       connections: CONNECTIONS,

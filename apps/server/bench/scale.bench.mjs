@@ -21,7 +21,7 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase } from '../dist/index.js';
 import { computeRetention, readRetention, rebuildCounts } from '../dist/store/retention.js';
-import { DURATION_MS, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, firstUploads, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 24);
@@ -106,7 +106,14 @@ async function replicaRun(count, databaseUrl, postmaster, tokens, dir) {
   try {
     process.stderr.write('  replicas up, warming up\n');
     await Promise.all(
-      replicas.map((r) => autocannon({ url: r.url, connections: 2, amount: 200, requests: [request] })),
+      replicas.map((r) =>
+        autocannon({
+          url: r.url,
+          connections: 2,
+          amount: VIEWERS,
+          requests: [firstUploads(tokens, 'scale', randomSections)],
+        }),
+      ),
     );
     const pg0 = postgresCpuMs(postmaster);
     const srv0 = replicasCpuMs(replicas);

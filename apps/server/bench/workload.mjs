@@ -30,3 +30,24 @@ export function workload(seed) {
   }
   return { rand, randomSections };
 }
+
+/**
+ * The warm-up: one upload per device in turn — each token's first use (verified once, then
+ * remembered by the server) and each video's first sight (retention rows built) — before the
+ * steady state, where a device sends the same token every 30 s for an hour.
+ */
+export function firstUploads(tokens, videoPrefix, randomSections) {
+  let next = 0;
+  return {
+    method: 'PUT',
+    setupRequest: (req) => {
+      const v = next++ % tokens.length;
+      return {
+        ...req,
+        path: `/v1/videos/${videoPrefix}-${v % VIDEOS}/viewers/viewer-${v}/sections`,
+        headers: uploadHeaders(tokens[v]),
+        body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
+      };
+    },
+  };
+}
