@@ -48,6 +48,9 @@ export interface TxHandle {
 
 export type OpenOptions = { dataDir: string } | { databaseUrl: string } | { memory: true };
 
+/** The advisory lock key that serialises migrations across processes (any fixed int8). */
+const MIGRATION_LOCK = '7320451009';
+
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 function rowsOf<T>(result: unknown): T[] {
@@ -103,7 +106,16 @@ async function openPostgres(url: string): Promise<Database> {
     connection: { plan_cache_mode: 'force_generic_plan' },
   });
   const db = drizzlePostgres({ client });
-  await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+  // Replicas started together would run the migrations at once and deadlock on the catalog:
+  // one migrates while the others wait on a session advisory lock, then find nothing to do.
+  const lock = await client.reserve();
+  try {
+    await lock.unsafe(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await lock.unsafe(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => {});
+    lock.release();
+  }
   const dialect = new PgDialect();
   return {
     kind: 'postgres',

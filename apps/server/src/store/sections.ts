@@ -63,8 +63,16 @@ const videoCtes = (videoId: string, durationMs: number) => sql`
 
 async function durationOf(db: TxHandle, videoId: string, row: { inserted: unknown; stored: unknown; d: unknown }) {
   if (num(row.inserted) > 0 || row.stored !== null) return num(row.d);
-  const [again] = await db.rows<{ d: unknown }>(sql`SELECT duration_ms AS d FROM videos WHERE video_id = ${videoId}`);
-  return Math.max(num(row.d), num(again?.d));
+  // A concurrent first insert committed after this statement's snapshot, so its conditional
+  // update could not see the row: raise the duration now (a new statement sees it) if ours is larger.
+  const wanted = num(row.d);
+  const [now] = await db.rows<{ d: unknown }>(sql`
+    WITH upd AS (
+      UPDATE videos SET duration_ms = ${wanted}, updated_at = now()
+      WHERE video_id = ${videoId} AND duration_ms < ${wanted} RETURNING duration_ms
+    )
+    SELECT COALESCE((SELECT duration_ms FROM upd), (SELECT duration_ms FROM videos WHERE video_id = ${videoId})) AS d`);
+  return Math.max(wanted, num(now?.d));
 }
 
 /** Records the video and raises its duration when this one is larger; returns the stored duration. */
