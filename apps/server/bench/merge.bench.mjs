@@ -13,12 +13,12 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase, toMultirange } from '../dist/index.js';
 import { mergeViewerSections } from '../dist/store/sections.js';
-import { DURATION_MS, firstUploads, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, ORIGIN, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
-const { rand, randomSections } = workload(12345);
+const { rand, randomSections, randomUploads, firstUploads } = workload(12345);
 
 async function rawLoop(db) {
   const end = Date.now() + SECONDS * 1000;
@@ -82,24 +82,13 @@ async function httpRun(store, location) {
   const tokens = await Promise.all(
     Array.from({ length: VIEWERS }, (_, i) => mintToken({ sub: `viewer-${i}` }, SECRET)),
   );
-  const request = {
-    method: 'PUT',
-    setupRequest: (req) => {
-      const v = Math.floor(rand() * VIEWERS);
-      return {
-        ...req,
-        path: `/v1/videos/http-${Math.floor(rand() * VIDEOS)}/viewers/viewer-${v}/sections`,
-        headers: uploadHeaders(tokens[v]),
-        body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
-      };
-    },
-  };
+  const request = randomUploads(tokens, 'http');
   try {
     await autocannon({
       url: server.url,
       connections: 4,
       amount: VIEWERS,
-      requests: [firstUploads(tokens, 'http', randomSections)],
+      requests: [firstUploads(tokens, 'http')],
     });
     const result = await autocannon({
       url: server.url,

@@ -21,7 +21,7 @@ import { sql } from 'drizzle-orm';
 import { createCluster } from '../dist/dev/pg-cluster.js';
 import { mintToken, openDatabase } from '../dist/index.js';
 import { computeRetention, readRetention, rebuildCounts } from '../dist/store/retention.js';
-import { DURATION_MS, firstUploads, ORIGIN, SECRET, uploadHeaders, VIDEOS, VIEWERS, workload } from './workload.mjs';
+import { DURATION_MS, ORIGIN, SECRET, VIDEOS, VIEWERS, workload } from './workload.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 24);
@@ -29,7 +29,7 @@ const RETENTION_VIEWERS = Number(process.env.BENCH_RETENTION_VIEWERS ?? 1_000_00
 const BIN = new URL('../bin/watchtime-server.js', import.meta.url).pathname;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux x86-64
 
-const { rand, randomSections } = workload(4242);
+const { randomUploads, firstUploads } = workload(4242);
 
 /** [utime+stime, cutime+cstime, ppid] of one process in ms, or null when it is gone. */
 function procStat(pid) {
@@ -91,18 +91,7 @@ async function replicaRun(count, databaseUrl, postmaster, tokens, dir) {
   const replicas = await Promise.all(
     Array.from({ length: count }, (_, i) => startReplica(databaseUrl, join(dir, `r${count}-${i}`))),
   );
-  const request = {
-    method: 'PUT',
-    setupRequest: (req) => {
-      const v = Math.floor(rand() * VIEWERS);
-      return {
-        ...req,
-        path: `/v1/videos/scale-${Math.floor(rand() * VIDEOS)}/viewers/viewer-${v}/sections`,
-        headers: uploadHeaders(tokens[v]),
-        body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
-      };
-    },
-  };
+  const request = randomUploads(tokens, 'scale');
   try {
     process.stderr.write('  replicas up, warming up\n');
     await Promise.all(
@@ -111,7 +100,7 @@ async function replicaRun(count, databaseUrl, postmaster, tokens, dir) {
           url: r.url,
           connections: 2,
           amount: VIEWERS,
-          requests: [firstUploads(tokens, 'scale', randomSections)],
+          requests: [firstUploads(tokens, 'scale')],
         }),
       ),
     );

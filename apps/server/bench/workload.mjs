@@ -12,7 +12,10 @@ export const uploadHeaders = (token) => ({
   origin: ORIGIN,
 });
 
-/** A seeded generator (a plain LCG: the same stream every run) and sections drawn from it. */
+/**
+ * A seeded generator (a plain LCG: the same stream every run), sections drawn from it, and the
+ * autocannon requests that upload them as the plugin does.
+ */
 export function workload(seed) {
   let s = seed;
   const rand = () => {
@@ -28,26 +31,33 @@ export function workload(seed) {
     }
     return out;
   }
-  return { rand, randomSections };
-}
-
-/**
- * The warm-up: one upload per device in turn — each token's first use (verified once, then
- * remembered by the server) and each video's first sight (retention rows built) — before the
- * steady state, where a device sends the same token every 30 s for an hour.
- */
-export function firstUploads(tokens, videoPrefix, randomSections) {
-  let next = 0;
-  return {
+  /** A PUT of random sections by device `pick()` to one of the videos `<videoPrefix>-0…`. */
+  const uploads = (tokens, videoPrefix, pick) => ({
     method: 'PUT',
     setupRequest: (req) => {
-      const v = next++ % tokens.length;
+      const [v, video] = pick();
       return {
         ...req,
-        path: `/v1/videos/${videoPrefix}-${v % VIDEOS}/viewers/viewer-${v}/sections`,
+        path: `/v1/videos/${videoPrefix}-${video}/viewers/viewer-${v}/sections`,
         headers: uploadHeaders(tokens[v]),
         body: JSON.stringify({ durationMs: DURATION_MS, sections: randomSections() }),
       };
     },
+  });
+  /** The steady state: any device, any video. */
+  const randomUploads = (tokens, videoPrefix) =>
+    uploads(tokens, videoPrefix, () => [Math.floor(rand() * tokens.length), Math.floor(rand() * VIDEOS)]);
+  /**
+   * The warm-up: one upload per device in turn — each token's first use (verified once, then
+   * remembered by the server) and each video's first sight (retention rows built) — before the
+   * steady state, where a device sends the same token every 30 s for an hour.
+   */
+  const firstUploads = (tokens, videoPrefix) => {
+    let next = 0;
+    return uploads(tokens, videoPrefix, () => {
+      const v = next++ % tokens.length;
+      return [v, v % VIDEOS];
+    });
   };
+  return { rand, randomSections, randomUploads, firstUploads };
 }

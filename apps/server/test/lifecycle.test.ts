@@ -1,16 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openDatabase } from '../src/db/connect.js';
 import { createCluster } from '../src/dev/pg-cluster.js';
 import { startServer } from '../src/server.js';
-import { auth, json, SECRET, testApp, viewerToken } from './stores.js';
+import { auth, emptyPostgresUrl, json, SECRET, testApp, viewerToken } from './stores.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/watchtime-server.js');
 const temps: string[] = [];
@@ -86,12 +84,7 @@ describe('database unavailable → 503 with Retry-After, nothing stored', () => 
 
 describe('replicas starting together', () => {
   it('six stores opened at once on an empty PostgreSQL database all migrate it, once', async () => {
-    const adminUrl = inject('pgUrl');
-    const name = `m_${randomBytes(6).toString('hex')}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = adminUrl.replace(/\/postgres$/, `/${name}`);
+    const target = await emptyPostgresUrl();
     const stores = await Promise.all(Array.from({ length: 6 }, () => openDatabase({ databaseUrl: target })));
     try {
       const [row] = await (stores[0] as (typeof stores)[number]).rows<{ n: unknown }>(

@@ -12,15 +12,20 @@ export type StoreKind = (typeof STORES)[number];
 
 export const SECRET = 'test-secret-0123456789abcdef';
 
-/** A fresh, migrated, empty store. */
-export async function openStore(kind: StoreKind): Promise<Database> {
-  if (kind === 'pglite') return openDatabase({ memory: true });
+/** The URL of a new, empty (not yet migrated) database in the run's PostgreSQL cluster. */
+export async function emptyPostgresUrl(): Promise<string> {
   const adminUrl = inject('pgUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();
-  return openDatabase({ databaseUrl: adminUrl.replace(/\/postgres$/, `/${name}`) });
+  return adminUrl.replace(/\/postgres$/, `/${name}`);
+}
+
+/** A fresh, migrated, empty store. */
+export async function openStore(kind: StoreKind): Promise<Database> {
+  if (kind === 'pglite') return openDatabase({ memory: true });
+  return openDatabase({ databaseUrl: await emptyPostgresUrl() });
 }
 
 export function testApp(db: Database, config: Partial<ConfigInput> = {}) {

@@ -5,27 +5,21 @@
  * lost, and each event is one delivery however often its fact is re-reported. The retry delays
  * are shortened to 1 s doubling for the test (the default schedule spans over 8 hours).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/connect.js';
 import { createInProcessQueue, createQueue, type JobQueue } from '../../src/jobs/queue.js';
 import { retrySchedule } from '../../src/webhooks/deliver.js';
-import { analystToken, auth, json, SECRET, STORES, type StoreKind, viewerToken } from '../stores.js';
+import { analystToken, auth, emptyPostgresUrl, json, SECRET, STORES, type StoreKind, viewerToken } from '../stores.js';
 
 const HOOK_SECRET = 'whsec_0123456789abcdef';
 
 async function openWithUrl(kind: StoreKind): Promise<{ db: Database; url?: string }> {
   if (kind === 'pglite') return { db: await openDatabase({ memory: true }) };
-  const adminUrl = inject('pgUrl');
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const url = await emptyPostgresUrl();
   return { db: await openDatabase({ databaseUrl: url }), url };
 }
 
