@@ -1,7 +1,8 @@
 /**
- * Completion rules and verdicts (issue 10). The verdict is decided here, from the merged set the
- * merge just wrote, inside the merge's transaction: the sections row is locked by the upsert, so
- * `completed_at` is set exactly once — the first time the rule holds — and never un-set.
+ * Completion rules and verdicts (issue 10). The merge statement returns what a verdict needs;
+ * when the rule holds and the viewer has not completed, the verdict is settled here in a
+ * transaction holding the record's row lock, so `completed_at` is set exactly once — at the
+ * first merge after which the rule holds — and never un-set (sets and played time only grow).
  */
 import { type CompletionRule, completionRuleSchema, evaluateCompletion, type Section } from '@watchtime/core';
 import { type SQL, sql } from 'drizzle-orm';
@@ -57,10 +58,17 @@ export interface CompletionLookup {
   played: unknown;
 }
 
+/** Whether the rule the lookup carries (the video's, else the site's, else core's) holds for this set. */
+export function ruleHolds(row: CompletionLookup, sections: Section[], durationMs: number): boolean {
+  const stored = row.rule ?? row.default_rule;
+  const rule = completionRuleSchema.parse(stored ? parseJson(stored) : {});
+  return evaluateCompletion(rule, { sections, durationMs, playedWallMs: num(row.played) }).completed;
+}
+
 /**
- * Called inside the merge's transaction after the upsert (which holds the row lock), with the
- * lookup the merge statement returned. Evaluates only while the viewer has not completed; the
- * UPDATE's `completed_at IS NULL` keeps the first time.
+ * Called inside a transaction that holds the record's row lock, with the lookup read under it.
+ * Evaluates only while the viewer has not completed; the UPDATE's `completed_at IS NULL` keeps
+ * the first time.
  */
 export async function settleCompletion(
   tx: TxHandle,
@@ -72,10 +80,7 @@ export async function settleCompletion(
 ): Promise<Settled> {
   const already = numOrNull(row.completed_at);
   if (already !== null) return { completed: true, completedAt: already, newly: false };
-  const stored = row.rule ?? row.default_rule;
-  const rule = completionRuleSchema.parse(stored ? parseJson(stored) : {});
-  const verdict = evaluateCompletion(rule, { sections, durationMs, playedWallMs: num(row.played) });
-  if (!verdict.completed) return { completed: false, completedAt: null, newly: false };
+  if (!ruleHolds(row, sections, durationMs)) return { completed: false, completedAt: null, newly: false };
   const [set] = await tx.rows<{ at: unknown }>(sql`
     UPDATE sections SET completed_at = now()
     WHERE video_id = ${videoId} AND viewer_id = ${viewerId} AND completed_at IS NULL

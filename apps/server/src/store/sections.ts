@@ -5,24 +5,18 @@
  * lose each other's sections. Concurrent uploads share that statement (`MergeQueue`), so a merge
  * costs a fraction of a round trip.
  */
-import {
-  completionRuleSchema,
-  evaluateCompletion,
-  mergeSections,
-  type Section,
-  type SectionsAnswer,
-  watchMetrics,
-} from '@watchtime/core';
+import { mergeSections, type Section, type SectionsAnswer, watchMetrics } from '@watchtime/core';
 import { sql } from 'drizzle-orm';
 import type { Database, TxHandle } from '../db/connect.js';
 import { retryOnConflict } from '../db/errors.js';
 import { fromMultirange, toMultirange } from '../db/multirange.js';
-import { num, numOrNull, parseJson } from '../db/values.js';
+import { num, numOrNull } from '../db/values.js';
 import {
   type CompletionLookup,
   type CompletionState,
   DEFAULT_SCOPE,
   readCompletion,
+  ruleHolds,
   settleViewer,
 } from './completion.js';
 import { ensureCountsCurrent, rebuildCounts, STANDARD_BUCKETS } from './retention.js';
@@ -92,11 +86,12 @@ function answerOf(sections: Section[], durationMs: number): SectionsAnswer {
  * The merge of many uploads as ONE statement (group commit): the video rows, the upsert of every
  * (video, viewer) record, and the retention counts advanced by the buckets each record newly
  * covered. The batch comes as four parallel arrays, so the text never changes and PostgreSQL
- * plans it once per connection (`Database.query`). Rows are taken in key order, so two batches lock in the same
- * order. Candidate buckets are those the added part (incoming − stored) touches; one is newly
- * covered when the set before the merge does not overlap it. A counts row advances only while
- * its `bucket_ms` is current (see retention.ts); the bucket rows are upserted, so every change is
- * an index lookup whatever the batch's size.
+ * plans it once per connection (`Database.query`). Rows are taken in key order, so two batches
+ * lock in the same order. Candidate buckets are those the added part (incoming − stored)
+ * touches; one is newly covered when the set before the merge does not overlap it. A counts row
+ * advances only while its `bucket_ms` is current (see retention.ts); the bucket rows are
+ * upserted, so every change is an index lookup whatever the batch's size. The completion
+ * columns at the end are `completionLookup`'s (completion.ts), per row of the batch.
  */
 const MERGE_BATCH_SQL = `
 WITH input AS (
@@ -264,10 +259,7 @@ async function completionAfter(
 ): Promise<CompletionState> {
   const already = numOrNull(row.completed_at);
   if (already !== null) return { completed: true, completedAt: already };
-  const stored = row.rule ?? row.default_rule;
-  const rule = completionRuleSchema.parse(stored ? parseJson(stored) : {});
-  if (!evaluateCompletion(rule, { sections: after, durationMs, playedWallMs: num(row.played) }).completed)
-    return { completed: false, completedAt: null };
+  if (!ruleHolds(row, after, durationMs)) return { completed: false, completedAt: null };
   // Sets only grow, so the rule still holds; the settle re-checks under the row lock and sets it once.
   const settled = await settleViewer(db, g.videoId, g.viewerId, onFirstCompletion);
   return settled
