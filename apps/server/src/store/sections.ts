@@ -38,22 +38,29 @@ export interface MergeInput {
 }
 
 /**
- * Insert-or-grow of the video row as CTEs, without locking the row when nothing changes
- * (it would be the hottest row of all). `stored` is null only when a concurrent first insert
- * committed after this statement's snapshot.
+ * Insert-or-grow of the video rows named in a CTE `vin (video_id, duration_ms)`, one per video,
+ * without locking a row when nothing changes (it would be the hottest row of all). Lookups by
+ * key are written as = ANY / correlated subqueries: they stay index lookups in a plan made once
+ * for any batch size. `stored` is null only when a concurrent first insert committed after this
+ * statement's snapshot (`durationOf` then finishes the job).
  */
-const videoCtes = (videoId: string, durationMs: number) => sql`
-  ins AS (
-    INSERT INTO videos (video_id, duration_ms) VALUES (${videoId}, ${durationMs})
-    ON CONFLICT (video_id) DO NOTHING RETURNING 1
-  ), upd AS (
-    UPDATE videos SET duration_ms = ${durationMs}, updated_at = now()
-    WHERE video_id = ${videoId} AND duration_ms < ${durationMs} RETURNING 1
-  ), dur AS (
-    SELECT (SELECT count(*) FROM ins) AS inserted,
-           (SELECT duration_ms FROM videos WHERE video_id = ${videoId}) AS stored,
-           GREATEST(${durationMs}::int8, COALESCE((SELECT duration_ms FROM videos WHERE video_id = ${videoId}), 0)) AS d
-  )`;
+const VIDEO_CTES = `
+ins AS (
+  INSERT INTO videos (video_id, duration_ms) SELECT video_id, duration_ms FROM vin ORDER BY video_id
+  ON CONFLICT (video_id) DO NOTHING RETURNING video_id
+), upd AS (
+  UPDATE videos v SET duration_ms = (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id), updated_at = now()
+  WHERE v.video_id = ANY (ARRAY(SELECT video_id FROM vin))
+    AND v.duration_ms < (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id)
+  RETURNING 1
+), dur AS (
+  SELECT s.video_id, s.inserted, s.stored, GREATEST(s.duration_ms, COALESCE(s.stored, 0)) AS d
+  FROM (
+    SELECT vin.video_id, vin.duration_ms, EXISTS (SELECT 1 FROM ins WHERE ins.video_id = vin.video_id) AS inserted,
+           (SELECT v.duration_ms FROM videos v WHERE v.video_id = vin.video_id) AS stored
+    FROM vin
+  ) s
+)`;
 
 async function durationOf(db: TxHandle, videoId: string, row: { inserted: unknown; stored: unknown; d: unknown }) {
   if (num(row.inserted) > 0 || row.stored !== null) return num(row.d);
@@ -71,9 +78,9 @@ async function durationOf(db: TxHandle, videoId: string, row: { inserted: unknow
 
 /** Records the video and raises its duration when this one is larger; returns the stored duration. */
 export async function touchVideo(tx: TxHandle, videoId: string, durationMs: number): Promise<number> {
-  const [row] = await tx.rows<{ inserted: unknown; stored: unknown; d: unknown }>(
-    sql`WITH ${videoCtes(videoId, durationMs)} SELECT inserted, stored, d FROM dur`,
-  );
+  const [row] = await tx.rows<{ inserted: unknown; stored: unknown; d: unknown }>(sql`
+    WITH vin AS (SELECT ${videoId}::text AS video_id, ${durationMs}::int8 AS duration_ms), ${sql.raw(VIDEO_CTES)}
+    SELECT inserted, stored, d FROM dur`);
   if (!row) throw new Error('video upsert returned nothing');
   return durationOf(tx, videoId, row);
 }
@@ -99,26 +106,7 @@ WITH input AS (
   FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS x(video_id, viewer_id, duration_ms, sections)
 ), vin AS (
   SELECT video_id, max(duration_ms) AS duration_ms FROM input GROUP BY video_id
-), ins AS (
-  INSERT INTO videos (video_id, duration_ms) SELECT video_id, duration_ms FROM vin ORDER BY video_id
-  ON CONFLICT (video_id) DO NOTHING RETURNING video_id
-), upd AS (
-  -- Only a longer duration locks the video row (the hottest row of all).
-  -- (Lookups by key are written as = ANY / correlated subqueries: they stay index lookups in a
-  -- plan made once for any batch size, however large the tables grow.)
-  UPDATE videos v SET duration_ms = (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id), updated_at = now()
-  WHERE v.video_id = ANY (ARRAY(SELECT video_id FROM vin))
-    AND v.duration_ms < (SELECT vin.duration_ms FROM vin WHERE vin.video_id = v.video_id)
-  RETURNING 1
-), dur AS (
-  -- stored is null only when a concurrent first insert committed after this statement's snapshot.
-  SELECT s.video_id, s.inserted, s.stored, GREATEST(s.duration_ms, COALESCE(s.stored, 0)) AS d
-  FROM (
-    SELECT vin.video_id, vin.duration_ms, EXISTS (SELECT 1 FROM ins WHERE ins.video_id = vin.video_id) AS inserted,
-           (SELECT v.duration_ms FROM videos v WHERE v.video_id = vin.video_id) AS stored
-    FROM vin
-  ) s
-), m AS (
+), ${VIDEO_CTES.trim()}, m AS (
   INSERT INTO sections AS t (video_id, viewer_id, sections, last_added)
   SELECT video_id, viewer_id, sections, sections FROM input ORDER BY video_id, viewer_id
   ON CONFLICT (video_id, viewer_id) DO UPDATE
