@@ -43,27 +43,7 @@ async function media() {
     const graph =
       'testsrc2=size=1920x1080:rate=30:duration=60,' +
       'loop=loop=44:size=1:start=300,loop=loop=20:size=1:start=900,setpts=N/30/TB,trim=end_frame=1800';
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      graph,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '23',
-      '-g',
-      '60',
-      '-pix_fmt',
-      'yuv420p',
-      `${one}.part.mp4`,
-    ]);
-    await rename(`${one}.part.mp4`, one);
+    await encodeLavfi(graph, one);
   }
   const five = join(cache, 'rec-5min-1080p30.mp4');
   if (!existsSync(five)) {
@@ -91,29 +71,34 @@ async function media() {
     const graph =
       'color=c=white:s=1920x1080:r=30:d=60,drawbox=x=0:y=0:w=iw:h=120:color=0x2060c0:t=fill,' +
       'drawbox=x=200:y=300:w=700:h=400:color=0xc03030:t=fill,drawgrid=w=64:h=64:t=2:color=0x808080';
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      graph,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '23',
-      '-g',
-      '60',
-      '-pix_fmt',
-      'yuv420p',
-      `${still}.part.mp4`,
-    ]);
-    await rename(`${still}.part.mp4`, still);
+    await encodeLavfi(graph, still);
   }
   return { one, five, still };
+}
+
+/** A lavfi filter graph encoded as the recordings are (H.264, 2 s GOP), written whole or not at all. */
+async function encodeLavfi(graph, out) {
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    graph,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '23',
+    '-g',
+    '60',
+    '-pix_fmt',
+    'yuv420p',
+    `${out}.part.mp4`,
+  ]);
+  await rename(`${out}.part.mp4`, out);
 }
 
 async function timed(fn) {
